@@ -1,0 +1,45 @@
+// `npm test`: every suite in one vitest run, inside a network namespace that has only loopback (so no test
+// traffic, WebRTC included, can reach another address), then one `N passed, N failed` line for CI.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+
+const args = process.argv.slice(2);
+const isolated = process.env.PAIRBEAM_NETNS === '1';
+
+function enterLoopbackNamespace(): number | null {
+	const inner = `ip link set lo up && exec "${process.execPath}" scripts/test.ts ${args.map((a) => `'${a}'`).join(' ')}`;
+	const env = { ...process.env, PAIRBEAM_NETNS: '1' };
+	const asRoot = process.getuid?.() === 0 ? ['-n'] : ['-r', '-n'];
+	const probe = spawnSync('unshare', [...asRoot, 'sh', '-c', 'ip link set lo up'], { stdio: 'ignore' });
+	if (probe.status !== 0) return null;
+	return spawnSync('unshare', [...asRoot, 'sh', '-c', inner], { stdio: 'inherit', env }).status ?? 1;
+}
+
+if (!isolated && process.env.PAIRBEAM_NO_NETNS !== '1') {
+	const status = enterLoopbackNamespace();
+	if (status !== null) process.exit(status);
+	console.warn(
+		'warning: cannot create a loopback-only network namespace (unshare); running tests without it',
+	);
+}
+
+mkdirSync('test-results', { recursive: true });
+const report = 'test-results/vitest.json';
+const run = spawnSync(
+	'node_modules/.bin/vitest',
+	['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...args],
+	{ stdio: 'inherit' },
+);
+
+let summary = { numPassedTests: 0, numFailedTests: 0, numPendingTests: 0, numTodoTests: 0 };
+try {
+	summary = JSON.parse(readFileSync(report, 'utf8'));
+} catch {
+	summary.numFailedTests = 1;
+	console.error(`no test report at ${report}`);
+}
+const skipped = summary.numPendingTests + summary.numTodoTests;
+console.log(
+	`\n${summary.numPassedTests} passed, ${summary.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`,
+);
+process.exit(run.status === 0 && summary.numFailedTests === 0 ? 0 : 1);

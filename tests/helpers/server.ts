@@ -1,0 +1,114 @@
+// Starts the app exactly as the README says (`npm start`) on a free loopback port with fresh local state,
+// and stops it as a terminal's Ctrl-C would: SIGINT to the whole foreground process group.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface RunningServer {
+	url: string;
+	port: number;
+	process: ChildProcess;
+	output: () => string;
+	/** Every process started under `npm start`, found by walking /proc from the npm process. */
+	descendants: () => number[];
+	stop: () => Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+		});
+	});
+}
+
+function parentOf(pid: number): number | undefined {
+	try {
+		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+	} catch {
+		return undefined;
+	}
+}
+
+export function descendantsOf(root: number): number[] {
+	const all = readdirSync('/proc')
+		.filter((name) => /^\d+$/.test(name))
+		.map(Number);
+	const found = new Set<number>([root]);
+	let grew = true;
+	while (grew) {
+		grew = false;
+		for (const pid of all) {
+			const parent = parentOf(pid);
+			if (parent !== undefined && found.has(parent) && !found.has(pid)) {
+				found.add(pid);
+				grew = true;
+			}
+		}
+	}
+	found.delete(root);
+	return [...found];
+}
+
+export function isAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
+		return state !== 'Z';
+	} catch {
+		return false;
+	}
+}
+
+export async function startServer(
+	options: { vars?: Record<string, string>; skipBuild?: boolean } = {},
+): Promise<RunningServer> {
+	const port = await freePort();
+	const state = mkdtempSync(join(tmpdir(), 'pairbeam-state-'));
+	const vars = Object.entries(options.vars ?? {}).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
+	const child = spawn('npm', ['start', '--', '--persist-to', state, ...vars], {
+		detached: true,
+		stdio: ['ignore', 'pipe', 'pipe'],
+		env: { ...process.env, PORT: String(port), SKIP_BUILD: options.skipBuild ? '1' : '0' },
+	});
+	let output = '';
+	const url = `http://127.0.0.1:${port}`;
+	await new Promise<void>((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(`npm start did not get ready:\n${output}`)), 150_000);
+		const onData = (chunk: Buffer) => {
+			output += chunk.toString();
+			if (output.includes(`Pairbeam is running at ${url}/`)) {
+				clearTimeout(timer);
+				resolve();
+			}
+		};
+		child.stdout?.on('data', onData);
+		child.stderr?.on('data', onData);
+		child.once('exit', (code) => {
+			clearTimeout(timer);
+			reject(new Error(`npm start exited with ${code}:\n${output}`));
+		});
+	});
+	const pid = child.pid as number;
+	return {
+		url,
+		port,
+		process: child,
+		output: () => output,
+		descendants: () => descendantsOf(pid),
+		stop: async () => {
+			if (child.exitCode === null && child.signalCode === null) {
+				const exited = new Promise((resolve) => child.once('exit', resolve));
+				process.kill(-pid, 'SIGINT');
+				await exited;
+			}
+			rmSync(state, { recursive: true, force: true });
+		},
+	};
+}

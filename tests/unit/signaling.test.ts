@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import {
+	CloseCode,
+	isSessionId,
+	isSessionToken,
+	parseClientMessage,
+	parseServerMessage,
+} from '../../src/lib/protocol/signaling';
+
+const token = 'aB3'.repeat(10) + 'xY';
+
+describe('session id and token formats', () => {
+	it('accepts exactly 20 / 32 letters or digits', () => {
+		expect(isSessionId('abcDEF0123456789wxyz')).toBe(true);
+		expect(isSessionToken(token)).toBe(true);
+	});
+
+	it.each(['', 'abc', 'a'.repeat(21), 'abcdefghij_klmnopqrs', 'abcdefghijklmnopqrsé', 12345])(
+		'rejects %j as an id',
+		(value) => expect(isSessionId(value)).toBe(false),
+	);
+});
+
+describe('parseClientMessage', () => {
+	it('accepts a join and a signal of each kind', () => {
+		expect(parseClientMessage(JSON.stringify({ type: 'join', token }))).toEqual({
+			ok: true,
+			value: { type: 'join', token },
+		});
+		const description = { kind: 'description', description: { type: 'answer', sdp: 'v=0' }, auth: 'x' };
+		expect(parseClientMessage(JSON.stringify({ type: 'signal', data: description }))).toEqual({
+			ok: true,
+			value: { type: 'signal', data: description },
+		});
+		const candidate = { kind: 'candidate', candidate: { candidate: 'c', sdpMid: null, sdpMLineIndex: 0 } };
+		expect(parseClientMessage(JSON.stringify({ type: 'signal', data: candidate })).ok).toBe(true);
+		const end = { kind: 'candidate', candidate: null };
+		expect(parseClientMessage(JSON.stringify({ type: 'signal', data: end })).ok).toBe(true);
+	});
+
+	it.each([
+		['not JSON', '{', 'not valid JSON'],
+		['a string', '"join"', 'JSON object'],
+		['null', 'null', 'JSON object'],
+		['no type', '{}', 'type must be'],
+		['missing token', '{"type":"join"}', 'missing its token'],
+		['numeric token', '{"type":"join","token":5}', 'letters or digits'],
+		['signal without data', '{"type":"signal"}', 'must be an object'],
+		['array data', '{"type":"signal","data":[]}', 'must be an object'],
+		[
+			'rollback',
+			'{"type":"signal","data":{"kind":"description","description":{"type":"rollback","sdp":""}}}',
+			'description must be',
+		],
+		[
+			'numeric auth',
+			'{"type":"signal","data":{"kind":"description","description":{"type":"offer","sdp":""},"auth":1}}',
+			'auth must be',
+		],
+		['candidate string', '{"type":"signal","data":{"kind":"candidate","candidate":"c"}}', 'object or null'],
+		[
+			'candidate extra',
+			'{"type":"signal","data":{"kind":"candidate","candidate":{"candidate":"c","x":1}}}',
+			'unknown fields',
+		],
+		[
+			'fractional index',
+			'{"type":"signal","data":{"kind":"candidate","candidate":{"candidate":"c","sdpMLineIndex":0.5}}}',
+			'sdpMLineIndex',
+		],
+	])('rejects %s with 4400 and a reason', (_name, text, reason) => {
+		const parsed = parseClientMessage(text);
+		expect(parsed.ok).toBe(false);
+		if (!parsed.ok) {
+			expect(parsed.error.code).toBe(CloseCode.malformed);
+			expect(parsed.error.reason).toContain(reason);
+		}
+	});
+});
+
+describe('parseServerMessage', () => {
+	it('accepts every server frame of the contract', () => {
+		const frames = [
+			{ type: 'joined', role: 'host', peerPresent: false, iceServers: [{ urls: ['stun:x'] }] },
+			{
+				type: 'joined',
+				role: 'guest',
+				peerPresent: true,
+				iceServers: [{ urls: 'turn:x', username: 'u', credential: 'c' }],
+			},
+			{ type: 'peer-joined' },
+			{ type: 'peer-left' },
+			{ type: 'signal', data: { kind: 'candidate', candidate: null } },
+			{ type: 'error', code: 4404, message: 'gone' },
+		];
+		for (const frame of frames)
+			expect(parseServerMessage(JSON.stringify(frame))).toEqual({ ok: true, value: frame });
+	});
+
+	it.each([
+		{ type: 'joined', role: 'admin', peerPresent: false, iceServers: [] },
+		{ type: 'joined', role: 'host', peerPresent: 'no', iceServers: [] },
+		{ type: 'joined', role: 'host', peerPresent: false, iceServers: [{ urls: 5 }] },
+		{ type: 'error', code: 500, message: 'x' },
+		{ type: 'signal', data: { kind: 'other' } },
+		{ type: 'welcome' },
+	])('rejects %j', (frame) => {
+		expect(parseServerMessage(JSON.stringify(frame)).ok).toBe(false);
+	});
+});

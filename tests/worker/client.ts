@@ -1,0 +1,140 @@
+// Test clients that talk to the Worker exactly as the app does: HTTP for session creation and a real
+// WebSocket (the upgrade response's socket) for signaling, with a queue so tests can await each frame.
+import { exports } from 'cloudflare:workers';
+import type { ServerMessage } from '../../src/lib/protocol/signaling';
+
+const ORIGIN = 'https://pairbeam.test';
+
+export interface Created {
+	id: string;
+	token: string;
+	expiresAt: number;
+}
+
+let clientCounter = 0;
+/** A fresh client address per call, so the per-IP creation limit only bites where a test wants it. */
+export function freshIp(): string {
+	clientCounter += 1;
+	return `2001:db8::${clientCounter.toString(16)}`;
+}
+
+export function api(path: string, init: RequestInit = {}): Promise<Response> {
+	return exports.default.fetch(new Request(`${ORIGIN}${path}`, init));
+}
+
+export async function createSession(ip = freshIp(), headers: HeadersInit = {}): Promise<Created> {
+	const res = await api('/api/sessions', {
+		method: 'POST',
+		headers: { 'CF-Connecting-IP': ip, ...headers },
+	});
+	if (res.status !== 201) throw new Error(`create failed: ${res.status} ${await res.text()}`);
+	return res.json();
+}
+
+export interface Closed {
+	code: number;
+	reason: string;
+}
+
+export class Client {
+	private readonly queue: ServerMessage[] = [];
+	private readonly waiters: ((m: ServerMessage) => void)[] = [];
+	readonly closed: Promise<Closed>;
+
+	constructor(readonly ws: WebSocket) {
+		ws.accept();
+		ws.addEventListener('message', (event) => {
+			const message = JSON.parse(event.data as string) as ServerMessage;
+			const waiter = this.waiters.shift();
+			if (waiter) waiter(message);
+			else this.queue.push(message);
+		});
+		this.closed = new Promise((resolve) => {
+			ws.addEventListener('close', (event) => resolve({ code: event.code, reason: event.reason }));
+		});
+	}
+
+	/** The next server frame; fails the test if none arrives within `ms`. */
+	next(ms = 2_000): Promise<ServerMessage> {
+		const queued = this.queue.shift();
+		if (queued) return Promise.resolve(queued);
+		return new Promise((resolve, reject) => {
+			const timer = setTimeout(() => reject(new Error(`no frame within ${ms} ms`)), ms);
+			this.waiters.push((m) => {
+				clearTimeout(timer);
+				resolve(m);
+			});
+		});
+	}
+
+	/** Resolves true if no frame arrives within `ms` (for "nothing was relayed" checks). */
+	async silentFor(ms: number): Promise<boolean> {
+		if (this.queue.length > 0) return false;
+		return Promise.race([
+			new Promise<boolean>((resolve) => setTimeout(() => resolve(true), ms)),
+			new Promise<boolean>((resolve) => this.waiters.push(() => resolve(false))),
+		]);
+	}
+
+	send(frame: unknown): void {
+		this.ws.send(typeof frame === 'string' || frame instanceof ArrayBuffer ? frame : JSON.stringify(frame));
+	}
+
+	join(token: string): void {
+		this.send({ type: 'join', token });
+	}
+
+	close(): void {
+		this.ws.close(1000, 'done');
+	}
+}
+
+export async function upgrade(id: string): Promise<Response> {
+	return api(`/api/sessions/${id}/ws`, { headers: { Upgrade: 'websocket' } });
+}
+
+export async function connect(id: string): Promise<Client> {
+	const res = await upgrade(id);
+	if (res.status !== 101 || !res.webSocket) {
+		throw new Error(`upgrade failed: ${res.status} ${await res.text()}`);
+	}
+	return new Client(res.webSocket);
+}
+
+/** Connects and joins; resolves once the `joined` frame has arrived. */
+export async function joined(session: Created): Promise<{ client: Client; hello: ServerMessage }> {
+	const client = await connect(session.id);
+	client.join(session.token);
+	return { client, hello: await client.next() };
+}
+
+/** A paired session: host and guest joined, the host's `peer-joined` consumed. */
+export async function paired(): Promise<{ session: Created; host: Client; guest: Client }> {
+	const session = await createSession();
+	const host = (await joined(session)).client;
+	const guest = (await joined(session)).client;
+	await host.next();
+	return { session, host, guest };
+}
+
+export const offer = {
+	type: 'signal',
+	data: { kind: 'description', description: { type: 'offer', sdp: 'v=0\r\n' } },
+} as const;
+
+export const candidate = {
+	type: 'signal',
+	data: {
+		kind: 'candidate',
+		candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host', sdpMid: '0', sdpMLineIndex: 0 },
+	},
+} as const;
+
+/** Asserts that a pair still relays both ways (used after each bad-input case). */
+export async function relaysBothWays(a: Client, b: Client): Promise<boolean> {
+	a.send(offer);
+	const atB = await b.next();
+	b.send(candidate);
+	const atA = await a.next();
+	return JSON.stringify(atB) === JSON.stringify(offer) && JSON.stringify(atA) === JSON.stringify(candidate);
+}

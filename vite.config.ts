@@ -1,0 +1,13 @@
+// SvelteKit 3 takes its configuration here (it refuses to build when a svelte.config.js exists).
+import adapter from '@sveltejs/adapter-static';
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+	plugins: [
+		sveltekit({
+			adapter: adapter({ pages: 'build', assets: 'build', fallback: '200.html', strict: true }),
+			csp: { mode: 'hash', directives: { 'script-src': ['self'] } },
+		}),
+	],
+});
