@@ -1,8 +1,8 @@
 // ICE configuration handed only to room members: STUN from config, and when a TURN secret is set,
 // time-limited credentials in coturn's `use-auth-secret` (TURN REST) scheme, so no long-lived secret ships.
+import { randomAlphanumeric } from '../src/lib/protocol/random';
 import type { IceServer } from '../src/lib/protocol/signaling';
 import type { Env } from './env';
-import { randomAlphanumeric } from './random';
 
 function urlList(value: string | undefined): string[] {
 	return (value ?? '').split(/[\s,]+/).filter((url) => url.length > 0);

@@ -1,20 +1,5 @@
-// Ids and tokens come from the CSPRNG with rejection sampling, so every character of the
-// 62-letter alphabet is equally likely (a plain modulo would favour the first 8 letters).
-
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-const LIMIT = 256 - (256 % ALPHABET.length);
-
-export function randomAlphanumeric(length: number): string {
-	let out = '';
-	while (out.length < length) {
-		const bytes = crypto.getRandomValues(new Uint8Array(Math.min(65_536, 2 * (length - out.length))));
-		for (const byte of bytes) {
-			if (byte < LIMIT) out += ALPHABET[byte % ALPHABET.length];
-			if (out.length === length) break;
-		}
-	}
-	return out;
-}
+// Hex digests for values the Worker stores or compares; random ids and tokens come from
+// src/lib/protocol/random.ts, which the app shares for its pairing keys.
 
 export async function sha256Hex(text: string): Promise<string> {
 	const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));

@@ -1,8 +1,9 @@
+import { randomAlphanumeric } from '../src/lib/protocol/random';
 import { SESSION_ID_LENGTH, SESSION_TOKEN_LENGTH, SESSION_TTL_MS } from '../src/lib/protocol/signaling';
 import type { Env } from './env';
 import { problem, json } from './http';
 import { checkJwt } from './jwt';
-import { randomAlphanumeric, sha256Hex } from './random';
+import { sha256Hex } from './random';
 
 function clientAddress(request: Request): string {
 	return request.headers.get('CF-Connecting-IP') ?? 'unknown';

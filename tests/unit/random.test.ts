@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { randomAlphanumeric } from '../../worker/random';
+import { randomAlphanumeric } from '../../src/lib/protocol/random';
 
 describe('randomAlphanumeric', () => {
 	it('makes strings of the asked length from the 62-letter alphabet', () => {

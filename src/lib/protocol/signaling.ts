@@ -1,6 +1,8 @@
 // The signaling wire contract (DESIGN.md), shared by the Worker and the app so that both sides accept
 // exactly the same frames. Validators return values, never throw, so each caller can answer with a code.
 
+import { hasOnlyKeys, isObject, isOptional, isString, type JsonObject, type Result } from './validate';
+
 export const SESSION_ID_LENGTH = 20;
 export const SESSION_TOKEN_LENGTH = 32;
 export const MAX_FRAME_BYTES = 16 * 1024;
@@ -62,7 +64,7 @@ export interface ProtocolError {
 	reason: string;
 }
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; error: ProtocolError };
+export type Parsed<T> = Result<T, ProtocolError>;
 
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 const malformed = <T>(reason: string): Parsed<T> => ({
@@ -77,22 +79,6 @@ export function isSessionId(value: unknown): value is string {
 export function isSessionToken(value: unknown): value is string {
 	return typeof value === 'string' && value.length === SESSION_TOKEN_LENGTH && ALPHANUMERIC.test(value);
 }
-
-type JsonObject = Record<string, unknown>;
-
-function isObject(value: unknown): value is JsonObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function hasOnlyKeys(value: JsonObject, allowed: readonly string[]): boolean {
-	return Object.keys(value).every((key) => allowed.includes(key));
-}
-
-function isOptional(value: unknown, check: (v: unknown) => boolean): boolean {
-	return value === undefined || value === null || check(value);
-}
-
-const isString = (v: unknown): v is string => typeof v === 'string';
 
 function parseCandidate(value: unknown): Parsed<CandidateSignal['candidate']> {
 	if (value === null) return ok(null);

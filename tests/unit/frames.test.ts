@@ -1,0 +1,253 @@
+import { describe, expect, it } from 'vitest';
+import {
+	chunkSizeFor,
+	controlFits,
+	DATA_HEADER_BYTES,
+	decodeFrame,
+	encodeControl,
+	encodeData,
+	FRAME_CONTROL,
+	FRAME_DATA,
+	MAX_FRAME_BYTES,
+	MAX_PAYLOAD_BYTES,
+	parseControl,
+	type ControlMessage,
+	type FileMeta,
+} from '../../src/lib/protocol/frames';
+
+const file: FileMeta = {
+	name: 'résumé 日本.pdf',
+	size: 5 * 2 ** 30,
+	type: 'application/pdf',
+	lastModified: 0,
+};
+
+const messages: ControlMessage[] = [
+	{ t: 'offer', transfer: 'tx_1-A', files: [file, { name: 'a', size: 0, type: '', lastModified: 1 }] },
+	{ t: 'accept', transfer: 'tx', credit: 16 * 1024 * 1024 },
+	{ t: 'decline', transfer: 'tx' },
+	{ t: 'credit', transfer: 'tx', credit: Number.MAX_SAFE_INTEGER },
+	{ t: 'file-end', transfer: 'tx', index: 0 },
+	{ t: 'file-done', transfer: 'tx', index: 9999, size: 2 ** 40 },
+	{ t: 'cancel', transfer: 'tx', index: null, reason: 'user cancelled' },
+	{ t: 'cancel', transfer: 'tx', index: 3, reason: '' },
+	{ t: 'text', text: 'hello 👋' },
+];
+
+function expectRejected(frame: Uint8Array | ArrayBuffer, reason: string): void {
+	const decoded = decodeFrame(frame);
+	expect(decoded.ok).toBe(false);
+	if (!decoded.ok) expect(decoded.error.reason).toContain(reason);
+}
+
+function controlFrame(text: string): Uint8Array {
+	const json = new TextEncoder().encode(text);
+	const frame = new Uint8Array(1 + json.length);
+	frame[0] = FRAME_CONTROL;
+	frame.set(json, 1);
+	return frame;
+}
+
+describe('chunkSizeFor', () => {
+	it.each([
+		[262144, 131072],
+		[65536, 32768],
+		[1024 ** 3, 131072],
+		[Infinity, 131072],
+		[0, 131072],
+		[NaN, 131072],
+		[-1, 131072],
+		[32768 + DATA_HEADER_BYTES, 32768],
+		[1024, 16384],
+	])('maxMessageSize %d gives %d-byte chunks', (max, chunk) => expect(chunkSizeFor(max)).toBe(chunk));
+});
+
+describe('control frames', () => {
+	it.each(messages.map((m) => [m.t, m] as const))('round-trips %s', (_t, message) => {
+		const frame = encodeControl(message);
+		expect(frame[0]).toBe(FRAME_CONTROL);
+		expect(decodeFrame(frame)).toEqual({ ok: true, value: { kind: 'control', message } });
+		expect(decodeFrame(frame.buffer)).toEqual({ ok: true, value: { kind: 'control', message } });
+	});
+
+	it('refuses to encode a frame over MAX_FRAME_BYTES, which controlFits predicts', () => {
+		const small: ControlMessage = { t: 'text', text: 'x'.repeat(1000) };
+		const files = Array.from({ length: 300 }, () => ({ ...file, name: 'n'.repeat(1024) }));
+		const big: ControlMessage = { t: 'offer', transfer: 'tx', files };
+		expect(controlFits(small)).toBe(true);
+		expect(controlFits(small, 500)).toBe(false);
+		expect(controlFits(big)).toBe(false);
+		expect(() => encodeControl(big)).toThrow(RangeError);
+	});
+});
+
+describe('data frames', () => {
+	it.each([0, 2 ** 32 + 5, Number.MAX_SAFE_INTEGER])('round-trips offset %d', (offset) => {
+		const payload = new Uint8Array([1, 2, 3, 250]);
+		const frame = encodeData(7, offset, payload);
+		expect(frame.length).toBe(DATA_HEADER_BYTES + payload.length);
+		expect(frame[0]).toBe(FRAME_DATA);
+		const decoded = decodeFrame(frame);
+		expect(decoded).toEqual({ ok: true, value: { kind: 'data', fileIndex: 7, offset, payload } });
+	});
+
+	it('writes the header big-endian', () => {
+		const frame = encodeData(0x0102, 2 ** 40 + 2 ** 32 + 0x01020304, new Uint8Array(0));
+		expect([...frame]).toEqual([2, 0, 0, 1, 2, 0, 0, 1, 1, 1, 2, 3, 4]);
+	});
+
+	it('round-trips an empty payload and a full-size one', () => {
+		const empty = decodeFrame(encodeData(0, 10, new Uint8Array(0)));
+		expect(empty.ok && empty.value.kind === 'data' && empty.value.payload.length).toBe(0);
+		const full = new Uint8Array(MAX_PAYLOAD_BYTES).fill(9);
+		const frame = encodeData(1, 0, full);
+		expect(frame.length).toBe(MAX_FRAME_BYTES);
+		const decoded = decodeFrame(frame);
+		expect(decoded.ok && decoded.value.kind === 'data' && decoded.value.payload).toEqual(full);
+	});
+
+	it('decodes the payload as a view of the input, not a copy', () => {
+		const frame = encodeData(0, 0, new Uint8Array([5, 6]));
+		const decoded = decodeFrame(frame);
+		if (!decoded.ok || decoded.value.kind !== 'data') throw new Error('expected a data frame');
+		expect(decoded.value.payload.buffer).toBe(frame.buffer);
+		frame[DATA_HEADER_BYTES] = 42;
+		expect(decoded.value.payload[0]).toBe(42);
+	});
+
+	it('decodes from a Uint8Array that is a window into a larger buffer', () => {
+		const frame = encodeData(3, 99, new Uint8Array([8]));
+		const big = new Uint8Array(frame.length + 10);
+		big.set(frame, 5);
+		const decoded = decodeFrame(big.subarray(5, 5 + frame.length));
+		expect(decoded).toEqual({
+			ok: true,
+			value: { kind: 'data', fileIndex: 3, offset: 99, payload: new Uint8Array([8]) },
+		});
+	});
+
+	it.each([
+		[-1, 0],
+		[10000, 0],
+		[0, -1],
+		[0, 1.5],
+		[0, 2 ** 53],
+	])('refuses to encode index %d offset %d', (index, offset) => {
+		expect(() => encodeData(index, offset, new Uint8Array(1))).toThrow(RangeError);
+	});
+});
+
+describe('decodeFrame rejections', () => {
+	it('rejects an empty frame', () => expectRejected(new Uint8Array(0), 'empty'));
+	it('rejects an empty ArrayBuffer', () => expectRejected(new ArrayBuffer(0), 'empty'));
+	it('rejects an unknown kind', () => expectRejected(new Uint8Array([3, 0]), 'unknown frame kind 3'));
+	it('rejects kind 0', () => expectRejected(new Uint8Array([0]), 'unknown frame kind'));
+
+	it.each([1, 5, 12])('rejects a data header truncated to %d bytes', (length) => {
+		expectRejected(encodeData(1, 1, new Uint8Array(0)).subarray(0, length), 'truncated');
+	});
+
+	it('rejects an oversized data frame', () => {
+		const frame = new Uint8Array(MAX_FRAME_BYTES + 1);
+		frame[0] = FRAME_DATA;
+		expectRejected(frame, 'oversized');
+	});
+
+	it('rejects an oversized control frame', () => {
+		expectRejected(
+			controlFrame(JSON.stringify({ t: 'text', text: 'x'.repeat(MAX_FRAME_BYTES) })),
+			'oversized',
+		);
+	});
+
+	it('rejects an offset beyond 2^53 - 1', () => {
+		const frame = encodeData(0, 0, new Uint8Array(0));
+		new DataView(frame.buffer).setUint32(5, 2 ** 21);
+		expectRejected(frame, 'offset');
+	});
+
+	it('rejects a file index of 10000 or more', () => {
+		const frame = encodeData(0, 0, new Uint8Array(0));
+		new DataView(frame.buffer).setUint32(1, 10000);
+		expectRejected(frame, 'file index');
+	});
+
+	it.each([
+		['bad JSON', controlFrame('{"t":'), 'not valid UTF-8 JSON'],
+		['empty JSON', controlFrame(''), 'not valid UTF-8 JSON'],
+		['invalid UTF-8', new Uint8Array([FRAME_CONTROL, 0x22, 0xff, 0x22]), 'not valid UTF-8 JSON'],
+		['a JSON array', controlFrame('[]'), 'JSON object'],
+		['unknown type', controlFrame('{"t":"ping"}'), 'unknown control message type'],
+		['invalid shape', controlFrame('{"t":"accept","transfer":"tx"}'), 'credit'],
+	])('rejects a control frame with %s', (_name, frame, reason) => expectRejected(frame, reason));
+});
+
+describe('parseControl', () => {
+	const okFile = { name: 'a.txt', size: 1, type: 'text/plain', lastModified: 1 };
+	it.each([
+		['no object', null, 'JSON object'],
+		['no type', {}, 'unknown control message type'],
+		['extra field', { t: 'decline', transfer: 'tx', x: 1 }, 'unknown fields'],
+		['extra text field', { t: 'text', text: '', x: 1 }, 'unknown fields'],
+		['missing transfer', { t: 'decline' }, 'transfer must be'],
+		['empty transfer', { t: 'decline', transfer: '' }, 'transfer must be'],
+		['long transfer', { t: 'decline', transfer: 'a'.repeat(65) }, 'transfer must be'],
+		['bad transfer character', { t: 'decline', transfer: 'a.b' }, 'transfer must be'],
+		['no files', { t: 'offer', transfer: 'tx', files: [] }, 'files must be'],
+		['files not a list', { t: 'offer', transfer: 'tx', files: {} }, 'files must be'],
+		['too many files', { t: 'offer', transfer: 'tx', files: Array(10001).fill(okFile) }, 'files must be'],
+		['file not an object', { t: 'offer', transfer: 'tx', files: ['a'] }, 'files[0] must be'],
+		['file extra field', { t: 'offer', transfer: 'tx', files: [{ ...okFile, path: '/' }] }, 'unknown fields'],
+		['empty name', { t: 'offer', transfer: 'tx', files: [{ ...okFile, name: '' }] }, 'name'],
+		['long name', { t: 'offer', transfer: 'tx', files: [{ ...okFile, name: 'n'.repeat(1025) }] }, 'name'],
+		[
+			'negative size',
+			{ t: 'offer', transfer: 'tx', files: [okFile, { ...okFile, size: -1 }] },
+			'files[1].size',
+		],
+		['unsafe size', { t: 'offer', transfer: 'tx', files: [{ ...okFile, size: 2 ** 53 }] }, 'size'],
+		['string size', { t: 'offer', transfer: 'tx', files: [{ ...okFile, size: '1' }] }, 'size'],
+		['long type', { t: 'offer', transfer: 'tx', files: [{ ...okFile, type: 't'.repeat(256) }] }, 'type'],
+		['missing type', { t: 'offer', transfer: 'tx', files: [{ ...okFile, type: undefined }] }, 'type'],
+		[
+			'fractional mtime',
+			{ t: 'offer', transfer: 'tx', files: [{ ...okFile, lastModified: 0.5 }] },
+			'lastModified',
+		],
+		['negative credit', { t: 'credit', transfer: 'tx', credit: -1 }, 'credit'],
+		['fractional credit', { t: 'accept', transfer: 'tx', credit: 1.5 }, 'credit'],
+		['index 10000', { t: 'file-end', transfer: 'tx', index: 10000 }, 'index'],
+		['negative index', { t: 'file-done', transfer: 'tx', index: -1, size: 0 }, 'index'],
+		['missing size', { t: 'file-done', transfer: 'tx', index: 0 }, 'size'],
+		['missing cancel index', { t: 'cancel', transfer: 'tx', reason: '' }, 'index'],
+		['long reason', { t: 'cancel', transfer: 'tx', index: null, reason: 'r'.repeat(501) }, 'reason'],
+		['long text', { t: 'text', text: 'x'.repeat(64 * 1024 + 1) }, 'text must be'],
+		['numeric text', { t: 'text', text: 5 }, 'text must be'],
+	])('rejects %s', (_name, value, reason) => {
+		const parsed = parseControl(value);
+		expect(parsed.ok).toBe(false);
+		if (!parsed.ok) expect(parsed.error.reason).toContain(reason);
+	});
+
+	it('accepts limits exactly at the edge', () => {
+		const edge = [
+			{ t: 'decline', transfer: 'a'.repeat(64) },
+			{ t: 'text', text: 'x'.repeat(64 * 1024) },
+			{ t: 'cancel', transfer: 't', index: 9999, reason: 'r'.repeat(500) },
+			{
+				t: 'offer',
+				transfer: 't',
+				files: [
+					{ name: 'n'.repeat(1024), size: Number.MAX_SAFE_INTEGER, type: 't'.repeat(255), lastModified: 0 },
+				],
+			},
+		];
+		for (const value of edge) expect(parseControl(value)).toEqual({ ok: true, value });
+	});
+
+	it('returns a fresh object without inherited fields', () => {
+		const input = Object.assign(Object.create({ injected: true }), { t: 'decline', transfer: 'tx' });
+		const parsed = parseControl(input);
+		expect(parsed.ok && Object.getPrototypeOf(parsed.value)).toBe(Object.prototype);
+	});
+});
