@@ -56,6 +56,19 @@ export default defineConfig({
 			},
 			{
 				test: {
+					name: 'e2e',
+					include: ['tests/e2e/**/*.test.ts'],
+					environment: 'node',
+					globalSetup: ['tests/e2e/global-setup.ts'],
+					// One browser test at a time: two at once on 2 cores make both flaky.
+					fileParallelism: false,
+					sequence: { groupOrder: 1 },
+					testTimeout: 180_000,
+					hookTimeout: 180_000,
+				},
+			},
+			{
+				test: {
 					name: 'serve',
 					include: ['tests/serve/**/*.test.ts'],
 					environment: 'node',

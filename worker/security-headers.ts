@@ -1,12 +1,23 @@
 // One definition of the security headers: the Worker adds them to API answers, and the build writes
 // the same set (with the hashes of the page's inline scripts) into build/_headers for static assets.
 
-export function contentSecurityPolicy(scriptHashes: readonly string[]): string {
-	const scripts = ["'self'", ...scriptHashes.map((hash) => `'${hash}'`)].join(' ');
+export interface InlineHashes {
+	/** `sha256-…` of each inline `<script>` the prerendered pages carry. */
+	scripts: readonly string[];
+	/** `sha256-…` of each style attribute the framework sets (SvelteKit's route announcer). */
+	styleAttributes: readonly string[];
+}
+
+const quoted = (hashes: readonly string[]) => hashes.map((hash) => ` '${hash}'`).join('');
+
+export function contentSecurityPolicy(hashes: InlineHashes): string {
 	return [
 		"default-src 'self'",
-		`script-src ${scripts}`,
+		`script-src 'self'${quoted(hashes.scripts)}`,
 		"style-src 'self'",
+		hashes.styleAttributes.length > 0
+			? `style-src-attr 'unsafe-hashes'${quoted(hashes.styleAttributes)}`
+			: "style-src-attr 'none'",
 		"img-src 'self' data: blob:",
 		"media-src 'self' blob:",
 		"connect-src 'self'",
@@ -19,9 +30,9 @@ export function contentSecurityPolicy(scriptHashes: readonly string[]): string {
 	].join('; ');
 }
 
-export function securityHeaders(scriptHashes: readonly string[]): Record<string, string> {
+export function securityHeaders(hashes: InlineHashes): Record<string, string> {
 	return {
-		'Content-Security-Policy': contentSecurityPolicy(scriptHashes),
+		'Content-Security-Policy': contentSecurityPolicy(hashes),
 		'Referrer-Policy': 'no-referrer',
 		'X-Content-Type-Options': 'nosniff',
 		'X-Frame-Options': 'DENY',
@@ -35,6 +46,7 @@ export function securityHeaders(scriptHashes: readonly string[]): Record<string,
 export function withSecurityHeaders(response: Response): Response {
 	if (response.status === 101) return response;
 	const secured = new Response(response.body, response);
-	for (const [name, value] of Object.entries(securityHeaders([]))) secured.headers.set(name, value);
+	for (const [name, value] of Object.entries(securityHeaders({ scripts: [], styleAttributes: [] })))
+		secured.headers.set(name, value);
 	return secured;
 }

@@ -1,0 +1,149 @@
+// One RTCPeerConnection with one negotiated, ordered DataChannel. Only the guest ever offers (also for
+// ICE restarts), so there is no glare to resolve; the host answers and may be replaced by a fresh link.
+import { userError, type UserError } from '../errors';
+import type { IceServer, Role, SignalData } from '../protocol/signaling';
+
+export type LinkState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
+
+export interface PeerEvents {
+	signal(data: SignalData): void;
+	channel(channel: RTCDataChannel): void;
+	state(state: LinkState, error?: UserError): void;
+}
+
+export interface PeerOptions {
+	iceServers: IceServer[];
+	iceTransportPolicy?: RTCIceTransportPolicy;
+}
+
+/** Buffered bytes at which the sender waits, and the level at which it resumes (see channel.ts). */
+export const BUFFER_LOW_BYTES = 1024 * 1024;
+const RESTART_AFTER_MS = 2_000;
+
+export class PeerLink {
+	readonly pc: RTCPeerConnection;
+	readonly channel: RTCDataChannel;
+	private readonly pendingCandidates: RTCIceCandidateInit[] = [];
+	private restartTimer: ReturnType<typeof setTimeout> | undefined;
+	private restarts = 0;
+	private closed = false;
+
+	constructor(
+		private readonly role: Role,
+		options: PeerOptions,
+		private readonly events: PeerEvents,
+	) {
+		this.pc = new RTCPeerConnection({
+			iceServers: options.iceServers,
+			iceTransportPolicy: options.iceTransportPolicy ?? 'all',
+		});
+		this.channel = this.pc.createDataChannel('pairbeam', { negotiated: true, id: 0, ordered: true });
+		this.channel.binaryType = 'arraybuffer';
+		this.channel.bufferedAmountLowThreshold = BUFFER_LOW_BYTES;
+		this.channel.addEventListener('open', () => this.events.channel(this.channel));
+		this.pc.addEventListener('icecandidate', (event) => {
+			const c = event.candidate;
+			this.events.signal({
+				kind: 'candidate',
+				candidate: c
+					? {
+							candidate: c.candidate,
+							sdpMid: c.sdpMid,
+							sdpMLineIndex: c.sdpMLineIndex,
+							usernameFragment: c.usernameFragment,
+						}
+					: null,
+			});
+		});
+		this.pc.addEventListener('negotiationneeded', () => {
+			if (this.role === 'guest') void this.offer();
+		});
+		this.pc.addEventListener('connectionstatechange', () => this.onConnectionState());
+	}
+
+	async handleSignal(data: SignalData): Promise<void> {
+		if (this.closed) return;
+		try {
+			if (data.kind === 'candidate') {
+				if (!data.candidate) return;
+				if (this.pc.remoteDescription) await this.pc.addIceCandidate(data.candidate);
+				else this.pendingCandidates.push(data.candidate);
+				return;
+			}
+			const { description } = data;
+			if (description.type === 'offer' && this.role !== 'host') return;
+			if (description.type === 'answer' && this.role !== 'guest') return;
+			await this.pc.setRemoteDescription(description);
+			for (const candidate of this.pendingCandidates.splice(0)) await this.pc.addIceCandidate(candidate);
+			if (description.type === 'offer') {
+				await this.pc.setLocalDescription();
+				this.sendDescription();
+			}
+		} catch (error) {
+			this.fail(
+				userError(
+					`Could not set up the connection: ${error instanceof Error ? error.message : String(error)}`,
+					'Reload both pages and pair again.',
+				),
+			);
+		}
+	}
+
+	close(): void {
+		if (this.closed) return;
+		this.closed = true;
+		clearTimeout(this.restartTimer);
+		this.channel.close();
+		this.pc.close();
+		this.events.state('closed');
+	}
+
+	private async offer(): Promise<void> {
+		try {
+			await this.pc.setLocalDescription();
+			this.sendDescription();
+		} catch (error) {
+			this.fail(userError(`Could not start the connection: ${String(error)}`, 'Reload and pair again.'));
+		}
+	}
+
+	private sendDescription(): void {
+		const local = this.pc.localDescription;
+		if (!local || (local.type !== 'offer' && local.type !== 'answer')) return;
+		this.events.signal({ kind: 'description', description: { type: local.type, sdp: local.sdp } });
+	}
+
+	private onConnectionState(): void {
+		if (this.closed) return;
+		const state = this.pc.connectionState;
+		clearTimeout(this.restartTimer);
+		if (state === 'connected') {
+			this.restarts = 0;
+			this.events.state('connected');
+		} else if (state === 'disconnected') {
+			this.events.state('reconnecting');
+			// Only the offerer restarts ICE; a short grace lets a blip recover by itself first.
+			if (this.role === 'guest') this.restartTimer = setTimeout(() => this.restartIce(), RESTART_AFTER_MS);
+		} else if (state === 'failed') {
+			if (this.role === 'guest' && this.restarts < 2) this.restartIce();
+			else if (this.role === 'guest') {
+				this.fail(
+					userError(
+						'Could not connect the two devices directly.',
+						'Put both devices on the same network, or ask the server operator to configure a TURN relay.',
+					),
+				);
+			} else this.events.state('reconnecting');
+		}
+	}
+
+	private restartIce(): void {
+		if (this.closed) return;
+		this.restarts += 1;
+		this.pc.restartIce();
+	}
+
+	private fail(error: UserError): void {
+		this.events.state('failed', error);
+	}
+}

@@ -1,0 +1,145 @@
+// Glues one pairing together: the signaling socket, the peer link (replaced when the other device comes
+// back) and the transfer hub on its channel. The UI only sees `state`, `error` and the transfer views.
+import { peerGone, type UserError } from '../errors';
+import type { IceServer, Role, ServerMessage } from '../protocol/signaling';
+import { PeerLink, type LinkState } from '../rtc/peer';
+import { TransferHub } from '../transfer/hub';
+import type { TransferView } from '../transfer/types';
+import type { PairingLink } from './deep-link';
+import { SignalingClient } from './signaling-client';
+
+export type ConnectionState =
+	| 'signaling' // reaching the server
+	| 'waiting' // in the room, the other device is not
+	| 'connecting' // both present, WebRTC negotiating
+	| 'connected'
+	| 'reconnecting'
+	| 'ended';
+
+export interface ConnectionEvents {
+	changed(): void;
+	text(text: string): void;
+}
+
+export interface ConnectionOptions {
+	origin?: string;
+	iceTransportPolicy?: RTCIceTransportPolicy;
+}
+
+export class Connection {
+	state: ConnectionState = 'signaling';
+	error: UserError | null = null;
+	role: Role | null = null;
+	hub: TransferHub | null = null;
+	private readonly signaling: SignalingClient;
+	private peer: PeerLink | null = null;
+	private iceServers: IceServer[] = [];
+	private readonly finished: TransferView[] = [];
+
+	constructor(
+		readonly link: PairingLink,
+		private readonly events: ConnectionEvents,
+		private readonly options: ConnectionOptions = {},
+	) {
+		this.signaling = new SignalingClient(
+			link.id,
+			link.token,
+			{
+				message: (message) => this.onServer(message),
+				down: (error, retrying) => {
+					if (retrying && this.state === 'connected') return;
+					this.set(retrying ? 'reconnecting' : 'ended', error);
+				},
+			},
+			options.origin,
+		);
+	}
+
+	start(): void {
+		this.signaling.connect();
+	}
+
+	/** The browser says it is online again: try the server now instead of waiting for the backoff. */
+	online(): void {
+		this.signaling.retryNow();
+	}
+
+	views(): TransferView[] {
+		return [...this.finished, ...(this.hub?.views() ?? [])];
+	}
+
+	close(): void {
+		this.hub?.failAll(peerGone());
+		this.peer?.close();
+		this.signaling.close();
+	}
+
+	private set(state: ConnectionState, error: UserError | null = null): void {
+		this.state = state;
+		this.error = error;
+		this.events.changed();
+	}
+
+	private onServer(message: ServerMessage): void {
+		switch (message.type) {
+			case 'joined':
+				this.role = message.role;
+				this.iceServers = message.iceServers;
+				if (this.state !== 'connected') this.set(message.peerPresent ? 'connecting' : 'waiting');
+				if (message.peerPresent && message.role === 'guest' && !this.peer) this.newPeer();
+				return;
+			case 'peer-joined':
+				this.set('connecting');
+				if (this.role === 'guest') this.newPeer();
+				return;
+			case 'peer-left':
+				this.dropPeer();
+				this.set('waiting', peerGone());
+				return;
+			case 'signal':
+				if (!this.peer) this.newPeer();
+				void this.peer?.handleSignal(message.data);
+				return;
+			case 'error':
+				return;
+		}
+	}
+
+	private newPeer(): void {
+		this.dropPeer();
+		const peer = new PeerLink(
+			this.role ?? 'guest',
+			{ iceServers: this.iceServers, iceTransportPolicy: this.options.iceTransportPolicy },
+			{
+				signal: (data) => this.signaling.send(data),
+				channel: (channel) => {
+					if (this.peer !== peer) return;
+					this.hub = new TransferHub(channel, peer.pc.sctp?.maxMessageSize ?? 65_536, {
+						changed: () => this.events.changed(),
+						text: (text) => this.events.text(text),
+						broken: (error) => this.set('ended', error),
+					});
+					this.set('connected');
+				},
+				state: (state: LinkState, error) => {
+					if (this.peer !== peer) return;
+					if (state === 'failed') this.set('ended', error ?? null);
+					else if (state === 'reconnecting' && this.state === 'connected') this.set('reconnecting');
+					else if (state === 'connected' && this.hub) this.set('connected');
+				},
+			},
+		);
+		this.peer = peer;
+	}
+
+	/** Closes the current link; its unfinished transfers fail and stay listed as they ended. */
+	private dropPeer(): void {
+		if (this.hub) {
+			this.hub.failAll(peerGone());
+			this.finished.push(...this.hub.views());
+			this.hub = null;
+		}
+		this.peer?.close();
+		this.peer = null;
+	}
+}

@@ -1,0 +1,119 @@
+// The app's side of the signaling socket: join with the token in the first frame, validate every server
+// frame with the shared validators, and reconnect with backoff when the socket drops for network reasons.
+import { userError, type UserError } from '../errors';
+import { CloseCode, parseServerMessage, type ServerMessage, type SignalData } from '../protocol/signaling';
+
+export interface SignalingEvents {
+	message(message: ServerMessage): void;
+	/** The socket is down; `retrying` tells whether the client will try again by itself. */
+	down(error: UserError, retrying: boolean): void;
+}
+
+const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
+
+/** Close codes after which retrying cannot help, with what to tell the user. */
+export function closeReason(code: number, reason: string): { error: UserError; final: boolean } {
+	switch (code) {
+		case CloseCode.wrongToken:
+			return { error: userError('This pairing link is not valid.', 'Scan the QR code again.'), final: true };
+		case CloseCode.noSession:
+			return {
+				error: userError(
+					'This pairing session has ended or expired.',
+					'Start a new one and scan the new code.',
+				),
+				final: true,
+			};
+		case CloseCode.full:
+			return {
+				error: userError(
+					'Two devices are already paired in this session.',
+					'Start a new session for this device.',
+				),
+				final: true,
+			};
+		case CloseCode.rateLimited:
+		case CloseCode.malformed:
+		case CloseCode.tooLarge:
+			return {
+				error: userError(`The server refused this connection: ${reason}`, 'Reload and pair again.'),
+				final: true,
+			};
+		default:
+			return {
+				error: userError('Lost the connection to the Pairbeam server.', 'Reconnecting…'),
+				final: false,
+			};
+	}
+}
+
+export class SignalingClient {
+	private ws: WebSocket | null = null;
+	private attempt = 0;
+	private stopped = false;
+	private retryTimer: ReturnType<typeof setTimeout> | undefined;
+
+	constructor(
+		private readonly id: string,
+		private readonly token: string,
+		private readonly events: SignalingEvents,
+		private readonly origin = location.origin,
+	) {}
+
+	connect(): void {
+		this.stopped = false;
+		const url = `${this.origin.replace(/^http/, 'ws')}/api/sessions/${this.id}/ws`;
+		const ws = new WebSocket(url);
+		this.ws = ws;
+		ws.addEventListener('open', () => ws.send(JSON.stringify({ type: 'join', token: this.token })));
+		ws.addEventListener('message', (event) => {
+			if (typeof event.data !== 'string') return this.protocolFailure('binary frame');
+			const parsed = parseServerMessage(event.data);
+			if (!parsed.ok) return this.protocolFailure(parsed.error.reason);
+			if (parsed.value.type === 'joined') this.attempt = 0;
+			this.events.message(parsed.value);
+		});
+		ws.addEventListener('close', (event) => {
+			if (this.ws !== ws || this.stopped) return;
+			this.ws = null;
+			const { error, final } = closeReason(event.code, event.reason);
+			const retrying = !final && this.attempt < RETRY_DELAYS_MS.length;
+			this.events.down(
+				retrying
+					? error
+					: userError(error.message, final ? error.hint : 'Check your connection, then reload.'),
+				retrying,
+			);
+			if (retrying) this.retryTimer = setTimeout(() => this.connect(), RETRY_DELAYS_MS[this.attempt++]);
+		});
+	}
+
+	/** Reconnects now (e.g. when the browser reports it is online again). */
+	retryNow(): void {
+		if (this.ws || this.stopped) return;
+		clearTimeout(this.retryTimer);
+		this.attempt = 0;
+		this.connect();
+	}
+
+	send(data: SignalData): boolean {
+		if (this.ws?.readyState !== WebSocket.OPEN) return false;
+		this.ws.send(JSON.stringify({ type: 'signal', data }));
+		return true;
+	}
+
+	close(): void {
+		this.stopped = true;
+		clearTimeout(this.retryTimer);
+		this.ws?.close(1000, 'bye');
+		this.ws = null;
+	}
+
+	private protocolFailure(reason: string): void {
+		this.events.down(
+			userError(`The server sent something unexpected (${reason}).`, 'Reload and pair again.'),
+			false,
+		);
+		this.close();
+	}
+}

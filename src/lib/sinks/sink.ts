@@ -1,0 +1,17 @@
+import type { FileMeta } from '../protocol/frames';
+
+/** Where one received file's bytes go. Writes arrive in order; nothing is kept in memory by the sink. */
+export interface FileSink {
+	write(chunk: Uint8Array): Promise<void>;
+	/** Commits the file and returns the size now on disk, read back from the saved file. */
+	close(): Promise<number>;
+	/** Discards what was written (cancel, error, peer gone): no partial file is left as if complete. */
+	abort(): Promise<void>;
+}
+
+/** Where a whole transfer is saved, chosen by the user before the first byte arrives. */
+export interface SaveTarget {
+	/** Human words for where the files go, e.g. “Downloads/report.pdf” or “the folder you chose”. */
+	readonly description: string;
+	open(index: number, meta: FileMeta): Promise<FileSink>;
+}

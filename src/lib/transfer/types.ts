@@ -1,0 +1,37 @@
+import type { UserError } from '../errors';
+
+export type FileStatus = 'waiting' | 'active' | 'verifying' | 'done' | 'cancelled' | 'failed';
+
+export type TransferStatus =
+	| 'offered' // sent to the peer, waiting for accept or decline
+	| 'incoming' // received, waiting for this user's decision
+	| 'active'
+	| 'done'
+	| 'declined'
+	| 'cancelled'
+	| 'failed';
+
+export interface FileView {
+	name: string;
+	size: number;
+	type: string;
+	bytes: number;
+	status: FileStatus;
+	error?: UserError;
+}
+
+export interface TransferView {
+	id: string;
+	direction: 'send' | 'receive';
+	status: TransferStatus;
+	files: FileView[];
+	bytes: number;
+	total: number;
+	bytesPerSecond: number;
+	etaSeconds: number | null;
+	savedTo?: string;
+	error?: UserError;
+}
+
+export const isFinished = (status: TransferStatus): boolean =>
+	status === 'done' || status === 'declined' || status === 'cancelled' || status === 'failed';

@@ -1,0 +1,186 @@
+// The one place UI state lives: screens read these runes, buttons call these methods. Transfer progress
+// is copied from the engine at most every 200 ms, so a 30 MB/s stream does not re-render per chunk.
+import { userError, type UserError } from '../errors';
+import { createSession } from '../session/api';
+import { Connection, type ConnectionState } from '../session/connection';
+import { formatDeepLink, randomKey, shortCode, type PairingLink } from '../session/deep-link';
+import { hasFileSystemAccess, pickSaveTarget } from '../sinks/fs-access';
+import { hasOpfsWritable, opfsDownloadTarget } from '../sinks/opfs-download';
+import type { SaveTarget } from '../sinks/sink';
+import { IncomingTransfer } from '../transfer/receiver';
+import { OutgoingTransfer } from '../transfer/sender';
+import { isFinished, type TransferView } from '../transfer/types';
+import { WakeLock } from './wake-lock';
+
+export type Screen = 'home' | 'session';
+export type Intent = 'receive' | 'send';
+
+const REFRESH_MS = 200;
+
+export class AppState {
+	screen = $state<Screen>('home');
+	intent = $state<Intent>('receive');
+	link = $state.raw<PairingLink | null>(null);
+	deepLink = $state('');
+	code = $state('');
+	connection = $state<ConnectionState | 'creating' | 'idle'>('idle');
+	error = $state.raw<UserError | null>(null);
+	transfers = $state.raw<TransferView[]>([]);
+	queued = $state.raw<File[]>([]);
+	texts = $state.raw<string[]>([]);
+	announcement = $state('');
+	private session: Connection | null = null;
+	private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+	private readonly wakeLock = new WakeLock();
+
+	/** Creates a session and shows its QR code; this device becomes the host. */
+	async showCode(intent: Intent): Promise<void> {
+		this.intent = intent;
+		this.screen = 'session';
+		this.connection = 'creating';
+		this.error = null;
+		const created = await createSession();
+		if (!created.ok) {
+			this.connection = 'idle';
+			this.error = created.error;
+			return;
+		}
+		const link = { id: created.value.id, token: created.value.token, key: randomKey() };
+		this.deepLink = formatDeepLink(location.origin, link);
+		this.open(link);
+	}
+
+	/** Joins from a scanned or pasted deep link; this device becomes the guest. */
+	join(link: PairingLink, intent: Intent = 'receive'): void {
+		this.intent = intent;
+		this.screen = 'session';
+		this.deepLink = '';
+		this.open(link);
+	}
+
+	pick(files: File[]): void {
+		if (files.length === 0) return;
+		const hub = this.session?.hub;
+		if (this.connection === 'connected' && hub) {
+			const problem = hub.send(files);
+			if (problem) this.error = problem;
+		} else {
+			this.queued = [...this.queued, ...files];
+		}
+	}
+
+	unqueue(index: number): void {
+		this.queued = this.queued.filter((_, i) => i !== index);
+	}
+
+	/** Accept an offer. Must run inside the click: the save pickers need the user's gesture. */
+	accept(id: string): void {
+		const transfer = this.session?.hub?.find(id);
+		if (!(transfer instanceof IncomingTransfer)) return;
+		let target: Promise<SaveTarget>;
+		if (hasFileSystemAccess()) target = pickSaveTarget(transfer.metas);
+		else if (hasOpfsWritable()) target = opfsDownloadTarget(id);
+		else {
+			this.error = userError(
+				'This browser cannot save large files as they arrive.',
+				'Open Pairbeam in a current Chrome, Edge, Firefox or Safari.',
+			);
+			return;
+		}
+		target.then(
+			(chosen) => transfer.accept(chosen),
+			(error: unknown) => {
+				if (error instanceof DOMException && error.name === 'AbortError') {
+					this.announce('No place to save was chosen. Choose one to accept, or decline.');
+				} else {
+					this.error = userError(`Could not open a place to save: ${String(error)}`, 'Try Accept again.');
+				}
+			},
+		);
+	}
+
+	decline(id: string): void {
+		const transfer = this.session?.hub?.find(id);
+		if (transfer instanceof IncomingTransfer) void transfer.decline();
+	}
+
+	cancel(id: string, index: number | null): void {
+		const transfer = this.session?.hub?.find(id);
+		if (transfer instanceof IncomingTransfer || transfer instanceof OutgoingTransfer) transfer.cancel(index);
+	}
+
+	sendText(text: string): void {
+		void this.session?.hub?.sendText(text);
+	}
+
+	online(): void {
+		this.session?.online();
+	}
+
+	leave(): void {
+		this.session?.close();
+		this.session = null;
+		this.link = null;
+		this.deepLink = '';
+		this.connection = 'idle';
+		this.transfers = [];
+		this.error = null;
+		this.screen = 'home';
+		void this.wakeLock.set(false);
+	}
+
+	private open(link: PairingLink): void {
+		this.link = link;
+		this.code = shortCode(link.id);
+		this.session?.close();
+		const session = new Connection(link, {
+			changed: () => this.scheduleRefresh(),
+			text: (text) => {
+				this.texts = [...this.texts, text];
+				this.announce('A text message arrived.');
+			},
+		});
+		this.session = session;
+		session.start();
+		this.refresh();
+	}
+
+	private announce(text: string): void {
+		this.announcement = text;
+	}
+
+	private scheduleRefresh(): void {
+		if (this.refreshTimer !== undefined) return;
+		this.refreshTimer = setTimeout(() => {
+			this.refreshTimer = undefined;
+			this.refresh();
+		}, REFRESH_MS);
+	}
+
+	private refresh(): void {
+		const session = this.session;
+		if (!session) return;
+		const before = this.connection;
+		this.connection = session.state;
+		this.error = session.error;
+		if (before !== 'connected' && session.state === 'connected') {
+			this.announce('Connected to the other device.');
+			if (this.queued.length > 0) {
+				const files = this.queued;
+				this.queued = [];
+				this.pick(files);
+			}
+		}
+		const previous: Record<string, TransferView['status']> = Object.fromEntries(
+			this.transfers.map((t) => [t.id, t.status]),
+		);
+		this.transfers = session.views();
+		for (const t of this.transfers) {
+			const was = previous[t.id];
+			if (was === t.status) continue;
+			if (t.status === 'incoming') this.announce(`The other device wants to send ${t.files.length} file(s).`);
+			if (isFinished(t.status) && was) this.announce(`Transfer ${t.status}.`);
+		}
+		void this.wakeLock.set(this.transfers.some((t) => t.status === 'active'));
+	}
+}

@@ -1,0 +1,133 @@
+// Two real Chromium peers for end-to-end tests: persistent contexts (received files land on disk in
+// OPFS), save pickers replaced by OPFS handles so the app's real createWritable() path runs.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
+import { chromium, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
+
+export const CHROMIUM_ARGS = [
+	'--headless',
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+	'--allow-loopback-in-peer-connection',
+];
+
+/** The folder the stubbed pickers hand out; tests read received files back from it. */
+export const SAVED_DIR = 'saved';
+
+const pickerStub = `(() => {
+	const saved = async () => (await navigator.storage.getDirectory()).getDirectoryHandle('${SAVED_DIR}', { create: true });
+	window.showSaveFilePicker = async (options = {}) => (await saved()).getFileHandle(options.suggestedName || 'file', { create: true });
+	window.showDirectoryPicker = async () => saved();
+})();`;
+
+export interface Peer {
+	context: BrowserContext;
+	page: Page;
+	cdp: CDPSession;
+	errors: string[];
+	close(): Promise<void>;
+}
+
+export async function launchPeer(origin: string): Promise<Peer> {
+	const dir = mkdtempSync(join(tmpdir(), 'pairbeam-profile-'));
+	const context = await chromium.launchPersistentContext(dir, {
+		executablePath: '/usr/bin/chromium',
+		headless: true,
+		args: CHROMIUM_ARGS,
+	});
+	await context.grantPermissions(['camera', 'microphone'], { origin });
+	await context.addInitScript(pickerStub);
+	const page = context.pages()[0] ?? (await context.newPage());
+	const errors: string[] = [];
+	page.on('pageerror', (error) => errors.push(error.message));
+	page.on('console', (message) => {
+		if (message.type() === 'error') errors.push(message.text());
+	});
+	const cdp = await context.newCDPSession(page);
+	await cdp.send('Performance.enable');
+	return {
+		context,
+		page,
+		cdp,
+		errors,
+		async close() {
+			await context.close().catch(() => undefined);
+			rmSync(dir, { recursive: true, force: true });
+		},
+	};
+}
+
+/** Opens a page of the app and waits until it is hydrated (buttons work from then on). */
+export async function openApp(page: Page, url: string): Promise<void> {
+	await page.goto(url);
+	await page.locator('main[data-hydrated="true"]').waitFor();
+}
+
+/** Decodes the QR code the page shows from a screenshot of it (the pixels, not a DOM attribute). */
+export async function readQr(page: Page): Promise<string> {
+	const qr = page.getByTestId('qr');
+	await qr.waitFor();
+	await page.waitForFunction(() => {
+		const canvas = document.querySelector('[data-testid="qr"]') as HTMLCanvasElement | null;
+		return !!canvas && canvas.width > 100;
+	});
+	const png = PNG.sync.read(await qr.screenshot());
+	const decoded = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+	if (!decoded) throw new Error('no QR code found in the screenshot');
+	return decoded.data;
+}
+
+export interface SavedFile {
+	name: string;
+	size: number;
+	sha256: string;
+}
+
+/** Every file in the receiver's save folder, hashed in the page (SHA-256, hex). */
+export function savedFiles(page: Page): Promise<SavedFile[]> {
+	return page.evaluate(async (dirName) => {
+		const root = await navigator.storage.getDirectory();
+		const dir = await root.getDirectoryHandle(dirName, { create: true });
+		const out: { name: string; size: number; sha256: string }[] = [];
+		for await (const [name, handle] of dir as unknown as AsyncIterable<[string, FileSystemHandle]>) {
+			if (handle.kind !== 'file') continue;
+			const file = await (handle as FileSystemFileHandle).getFile();
+			const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
+			const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+			out.push({ name, size: file.size, sha256: hex });
+		}
+		return out.sort((a, b) => a.name.localeCompare(b.name));
+	}, SAVED_DIR);
+}
+
+export async function jsHeapUsed(cdp: CDPSession): Promise<number> {
+	const { metrics } = await cdp.send('Performance.getMetrics');
+	return metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;
+}
+
+/** Samples a peer's JS heap every 100 ms until stopped; returns the peak in bytes. */
+export function heapSampler(cdp: CDPSession): { stop(): Promise<number> } {
+	let peak = 0;
+	let running = true;
+	const loop = (async () => {
+		while (running) {
+			peak = Math.max(peak, await jsHeapUsed(cdp).catch(() => 0));
+			await new Promise((resolve) => setTimeout(resolve, 100));
+		}
+	})();
+	return {
+		async stop() {
+			running = false;
+			await loop;
+			return peak;
+		},
+	};
+}
