@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startServer, type RunningServer } from '../helpers/server';
 import { heapSampler, launchPeer, openApp, readQr, savedFiles, type Peer } from './browser';
 import { makeDir, makeFile, type TestFile } from './files';
+import { sanitizeFilename } from '../../src/lib/sinks/filename';
 
 let server: RunningServer;
 let dir: string;
@@ -56,6 +57,25 @@ function transferCard(peer: Peer) {
 	return peer.page.getByTestId('transfer').first();
 }
 
+/** Resolves once the receiver has written part of a file, i.e. the transfer is under way. */
+async function midTransfer(peer: Peer): Promise<void> {
+	await peer.page
+		.locator('[data-testid="file"][data-status="active"] progress')
+		.first()
+		.waitFor({ timeout: 30_000 });
+}
+
+async function sendAndAccept(paths: string[]): Promise<void> {
+	await sender.page.getByTestId('file-input').setInputFiles(paths);
+	await waitForStatus(receiver, 'incoming');
+	await transferCard(receiver).getByRole('button', { name: 'Accept and save' }).click();
+}
+
+const fileStatuses = (peer: Peer) =>
+	transferCard(peer)
+		.getByTestId('file')
+		.evaluateAll((items) => items.map((item) => item.getAttribute('data-status')));
+
 async function waitForStatus(peer: Peer, status: string, timeout = 60_000): Promise<void> {
 	await peer.page.locator(`[data-testid="transfer"][data-status="${status}"]`).first().waitFor({ timeout });
 }
@@ -95,5 +115,119 @@ describe('transfer between two Chromium peers', () => {
 		);
 		expect(receiver.errors).toEqual([]);
 		expect(sender.errors).toEqual([]);
+	});
+
+	it('tells the sender when the receiver declines, and saves nothing', async () => {
+		await pairReceiverFirst();
+		await sender.page.getByTestId('file-input').setInputFiles([files.small.path]);
+		await waitForStatus(receiver, 'incoming');
+		await transferCard(receiver).getByRole('button', { name: 'Decline' }).click();
+		await waitForStatus(sender, 'declined');
+		await waitForStatus(receiver, 'declined');
+		expect(await transferCard(sender).getByTestId('transfer-status').textContent()).toContain('Declined');
+		expect(await savedFiles(receiver.page)).toEqual([]);
+	});
+
+	it('cancels everything mid-transfer from the receiver; the sender is told and no partial file stays', async () => {
+		await pairReceiverFirst();
+		await sendAndAccept([files.small.path, files.big.path]);
+		await midTransfer(receiver);
+		await expect.poll(() => fileStatuses(receiver)).toEqual(['done', 'active']);
+		await transferCard(receiver).getByRole('button', { name: 'Cancel all' }).click();
+		await waitForStatus(receiver, 'cancelled');
+		await waitForStatus(sender, 'cancelled');
+		expect(await fileStatuses(sender)).toEqual(['done', 'cancelled']);
+		const saved = await savedFiles(receiver.page);
+		expect(saved).toEqual([{ name: files.small.name, size: files.small.size, sha256: files.small.sha256 }]);
+	});
+
+	it('cancels one file mid-transfer from the sender and still delivers the others', async () => {
+		await pairReceiverFirst();
+		const after = makeFile(dir, 'after.bin', 300_000);
+		await sendAndAccept([files.small.path, files.big.path, after.path]);
+		await expect.poll(() => fileStatuses(sender), { timeout: 30_000 }).toEqual(['done', 'active', 'waiting']);
+		await transferCard(sender)
+			.getByRole('button', { name: `Cancel ${files.big.name}` })
+			.click();
+		await waitForStatus(receiver, 'done');
+		await waitForStatus(sender, 'done');
+		expect(await fileStatuses(receiver)).toEqual(['done', 'cancelled', 'done']);
+		expect(await fileStatuses(sender)).toEqual(['done', 'cancelled', 'done']);
+		expect((await savedFiles(receiver.page)).map((f) => [f.name, f.sha256])).toEqual([
+			[after.name, after.sha256],
+			[files.small.name, files.small.sha256],
+		]);
+	});
+
+	it('shows an error on the receiver, and no success anywhere, when the sender closes its tab mid-transfer', async () => {
+		await pairReceiverFirst();
+		await sendAndAccept([files.big.path]);
+		await midTransfer(receiver);
+		await sender.page.close();
+		await waitForStatus(receiver, 'failed');
+		const card = transferCard(receiver);
+		expect(await card.textContent()).toContain('The other device disconnected');
+		expect(await receiver.page.getByRole('alert').first().textContent()).toContain('disconnected');
+		const saved = await savedFiles(receiver.page);
+		expect(saved.filter((f) => f.sha256 === files.big.sha256)).toEqual([]);
+	});
+
+	it('shows an error on the sender when the receiver closes its tab mid-transfer', async () => {
+		await pairReceiverFirst();
+		await sendAndAccept([files.big.path]);
+		await midTransfer(receiver);
+		await receiver.page.close();
+		await waitForStatus(sender, 'failed');
+		expect(await transferCard(sender).textContent()).toContain('The other device disconnected');
+		expect(await sender.page.locator('[data-testid="transfer"][data-status="done"]').count()).toBe(0);
+	});
+
+	it('works the other way round: the sender picks files first and shows the QR code', async () => {
+		await openApp(sender.page, server.url);
+		await sender.page.getByRole('button', { name: /Send files/ }).click();
+		await sender.page.getByTestId('file-input').setInputFiles([files.small.path, files.empty.path]);
+		await expect.poll(() => sender.page.getByRole('button', { name: /^Remove / }).count()).toBe(2);
+		const link = await readQr(sender.page);
+		await openApp(receiver.page, link);
+		await waitForStatus(receiver, 'incoming');
+		await transferCard(receiver).getByRole('button', { name: 'Accept and save' }).click();
+		await waitForStatus(receiver, 'done');
+		await waitForStatus(sender, 'done');
+		expect(await savedFiles(receiver.page)).toEqual(
+			[files.empty, files.small]
+				.map((f) => ({ name: f.name, size: f.size, sha256: f.sha256 }))
+				.sort((a, b) => a.name.localeCompare(b.name)),
+		);
+	});
+
+	it('sends 1,000 small files at once, with unicode and path-hostile names sanitised on save', async () => {
+		await pairReceiverFirst();
+		const many = makeDir();
+		const odd = [
+			'résumé ✓ 日本.txt',
+			'a<b>c?d*e|f.txt',
+			'CON.txt',
+			'trailing dots...',
+			'..',
+			'x'.repeat(240) + '.txt',
+		];
+		const made = [
+			...odd.map((name, i) => makeFile(many, name === '..' ? 'dotdot' : name, 100 + i)),
+			...Array.from({ length: 1000 - odd.length }, (_, i) =>
+				makeFile(many, `f-${String(i).padStart(4, '0')}.dat`, 1 + (i % 2048)),
+			),
+		];
+		await sendAndAccept(made.map((f) => f.path));
+		await waitForStatus(receiver, 'done', 150_000);
+		await waitForStatus(sender, 'done');
+		const saved = await savedFiles(receiver.page);
+		const expected = made
+			.map((f) => ({ name: sanitizeFilename(f.name), size: f.size, sha256: f.sha256 }))
+			.sort((a, b) => a.name.localeCompare(b.name));
+		expect(saved).toHaveLength(1000);
+		expect(saved).toEqual(expected);
+		expect(saved.map((f) => f.name)).toContain('a_b_c_d_e_f.txt');
+		expect(saved.map((f) => f.name)).toContain('_CON.txt');
+		rmSync(many, { recursive: true, force: true });
 	});
 });
