@@ -108,6 +108,10 @@ describe('transfer between two Chromium peers', () => {
 			.map((f) => ({ name: f.name, size: f.size, sha256: f.sha256 }))
 			.sort((a, b) => a.name.localeCompare(b.name));
 		expect(saved).toEqual(expected);
+		// Both screens show the same verification code, derived from both fingerprints and the link's key.
+		const code = await receiver.page.getByTestId('verification-code').textContent();
+		expect(code).toMatch(/^\d{3} \d{3}$/);
+		expect(await sender.page.getByTestId('verification-code').textContent()).toBe(code);
 		const total = files.small.size + files.big.size;
 		console.log(
 			`[e2e figures] ${(total / 1e6 / seconds).toFixed(1)} MB/s over ${(total / 2 ** 20).toFixed(0)} MiB; ` +

@@ -2,6 +2,7 @@
 // ICE restarts), so there is no glare to resolve; the host answers and may be replaced by a fresh link.
 import { userError, type UserError } from '../errors';
 import type { IceServer, Role, SignalData } from '../protocol/signaling';
+import { signDescription, verificationCode, verifyDescription, type PairingKeys } from '../session/sdp-auth';
 
 export type LinkState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
 
@@ -9,12 +10,21 @@ export interface PeerEvents {
 	signal(data: SignalData): void;
 	channel(channel: RTCDataChannel): void;
 	state(state: LinkState, error?: UserError): void;
+	/** Both descriptions are authenticated and applied: the code both screens can compare. */
+	verified(code: string): void;
 }
 
 export interface PeerOptions {
+	keys: PairingKeys;
 	iceServers: IceServer[];
 	iceTransportPolicy?: RTCIceTransportPolicy;
 }
+
+export const intercepted = (): UserError =>
+	userError(
+		'This connection may be intercepted.',
+		'The connection details did not come from the device you paired with, so nothing was sent. Pair again, ideally on another network.',
+	);
 
 /** Buffered bytes at which the sender waits, and the level at which it resumes (see channel.ts). */
 export const BUFFER_LOW_BYTES = 1024 * 1024;
@@ -27,12 +37,14 @@ export class PeerLink {
 	private restartTimer: ReturnType<typeof setTimeout> | undefined;
 	private restarts = 0;
 	private closed = false;
+	private readonly keys: PairingKeys;
 
 	constructor(
 		private readonly role: Role,
 		options: PeerOptions,
 		private readonly events: PeerEvents,
 	) {
+		this.keys = options.keys;
 		this.pc = new RTCPeerConnection({
 			iceServers: options.iceServers,
 			iceTransportPolicy: options.iceTransportPolicy ?? 'all',
@@ -73,11 +85,18 @@ export class PeerLink {
 			const { description } = data;
 			if (description.type === 'offer' && this.role !== 'host') return;
 			if (description.type === 'answer' && this.role !== 'guest') return;
+			const peerRole: Role = this.role === 'host' ? 'guest' : 'host';
+			if (!(await verifyDescription(this.keys, peerRole, description.type, description.sdp, data.auth))) {
+				// Never apply it: without the remote description no DTLS handshake, so no byte can leave.
+				this.fail(intercepted());
+				this.close();
+				return;
+			}
 			await this.pc.setRemoteDescription(description);
 			for (const candidate of this.pendingCandidates.splice(0)) await this.pc.addIceCandidate(candidate);
 			if (description.type === 'offer') {
 				await this.pc.setLocalDescription();
-				this.sendDescription();
+				await this.sendDescription();
 			}
 		} catch (error) {
 			this.fail(
@@ -101,16 +120,17 @@ export class PeerLink {
 	private async offer(): Promise<void> {
 		try {
 			await this.pc.setLocalDescription();
-			this.sendDescription();
+			await this.sendDescription();
 		} catch (error) {
 			this.fail(userError(`Could not start the connection: ${String(error)}`, 'Reload and pair again.'));
 		}
 	}
 
-	private sendDescription(): void {
+	private async sendDescription(): Promise<void> {
 		const local = this.pc.localDescription;
 		if (!local || (local.type !== 'offer' && local.type !== 'answer')) return;
-		this.events.signal({ kind: 'description', description: { type: local.type, sdp: local.sdp } });
+		const auth = await signDescription(this.keys, this.role, local.type, local.sdp);
+		this.events.signal({ kind: 'description', description: { type: local.type, sdp: local.sdp }, auth });
 	}
 
 	private onConnectionState(): void {
@@ -120,6 +140,10 @@ export class PeerLink {
 		if (state === 'connected') {
 			this.restarts = 0;
 			this.events.state('connected');
+			const local = this.pc.localDescription?.sdp;
+			const remote = this.pc.remoteDescription?.sdp;
+			if (local && remote)
+				void verificationCode(this.keys, local, remote).then((code) => this.events.verified(code));
 		} else if (state === 'disconnected') {
 			this.events.state('reconnecting');
 			// Only the offerer restarts ICE; a short grace lets a blip recover by itself first.

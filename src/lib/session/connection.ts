@@ -1,11 +1,12 @@
 // Glues one pairing together: the signaling socket, the peer link (replaced when the other device comes
 // back) and the transfer hub on its channel. The UI only sees `state`, `error` and the transfer views.
-import { peerGone, type UserError } from '../errors';
+import { peerGone, userError, type UserError } from '../errors';
 import type { IceServer, Role, ServerMessage } from '../protocol/signaling';
 import { PeerLink, type LinkState } from '../rtc/peer';
 import { TransferHub } from '../transfer/hub';
 import type { TransferView } from '../transfer/types';
 import type { PairingLink } from './deep-link';
+import { deriveKeys, type PairingKeys } from './sdp-auth';
 import { SignalingClient } from './signaling-client';
 
 export type ConnectionState =
@@ -15,6 +16,9 @@ export type ConnectionState =
 	| 'connected'
 	| 'reconnecting'
 	| 'ended';
+
+/** How long both devices may be present without a direct connection before the user is told. */
+const CONNECT_TIMEOUT_MS = 20_000;
 
 export interface ConnectionEvents {
 	changed(): void;
@@ -31,10 +35,14 @@ export class Connection {
 	error: UserError | null = null;
 	role: Role | null = null;
 	hub: TransferHub | null = null;
+	/** Six digits both screens show once connected; equal on both means nobody is in between. */
+	verificationCode: string | null = null;
+	private keys: PairingKeys | null = null;
 	private readonly signaling: SignalingClient;
 	private peer: PeerLink | null = null;
 	private iceServers: IceServer[] = [];
 	private readonly finished: TransferView[] = [];
+	private connectTimer: ReturnType<typeof setTimeout> | undefined;
 
 	constructor(
 		readonly link: PairingLink,
@@ -55,7 +63,8 @@ export class Connection {
 		);
 	}
 
-	start(): void {
+	async start(): Promise<void> {
+		this.keys = await deriveKeys(this.link.key, this.link.id);
 		this.signaling.connect();
 	}
 
@@ -69,6 +78,7 @@ export class Connection {
 	}
 
 	close(): void {
+		clearTimeout(this.connectTimer);
 		this.hub?.failAll(peerGone());
 		this.peer?.close();
 		this.signaling.close();
@@ -77,6 +87,20 @@ export class Connection {
 	private set(state: ConnectionState, error: UserError | null = null): void {
 		this.state = state;
 		this.error = error;
+		clearTimeout(this.connectTimer);
+		if (state === 'connecting') {
+			this.connectTimer = setTimeout(
+				() =>
+					this.set(
+						'ended',
+						userError(
+							'The other device did not complete the connection.',
+							'Check that Pairbeam is still open there, then pair again.',
+						),
+					),
+				CONNECT_TIMEOUT_MS,
+			);
+		}
 		this.events.changed();
 	}
 
@@ -107,10 +131,17 @@ export class Connection {
 
 	private newPeer(): void {
 		this.dropPeer();
+		if (!this.keys) return;
+		this.verificationCode = null;
 		const peer = new PeerLink(
 			this.role ?? 'guest',
-			{ iceServers: this.iceServers, iceTransportPolicy: this.options.iceTransportPolicy },
+			{ keys: this.keys, iceServers: this.iceServers, iceTransportPolicy: this.options.iceTransportPolicy },
 			{
+				verified: (code) => {
+					if (this.peer !== peer) return;
+					this.verificationCode = code;
+					this.events.changed();
+				},
 				signal: (data) => this.signaling.send(data),
 				channel: (channel) => {
 					if (this.peer !== peer) return;

@@ -1,0 +1,96 @@
+// Pins the WebRTC connection to the two devices that hold KEY (from the QR fragment, never sent to a
+// server): each peer HMACs the DTLS fingerprints of its SDP, so a signaling server that swaps SDP is caught.
+import type { Role } from '../protocol/signaling';
+
+export interface PairingKeys {
+	/** HMAC-SHA-256 key that signs and verifies the fingerprints of each SDP. */
+	auth: CryptoKey;
+	/** HMAC-SHA-256 key for the short code both screens show. */
+	code: CryptoKey;
+}
+
+const encoder = new TextEncoder();
+
+function hkdfParams(sessionId: string, info: string): HkdfParams {
+	return {
+		name: 'HKDF',
+		hash: 'SHA-256',
+		salt: encoder.encode(`pairbeam/v1/${sessionId}`),
+		info: encoder.encode(info),
+	};
+}
+
+/** HKDF-SHA-256 from the link's KEY, salted with the session id, one key per purpose. */
+export async function deriveKeys(key: string, sessionId: string): Promise<PairingKeys> {
+	const master = await crypto.subtle.importKey('raw', encoder.encode(key), 'HKDF', false, ['deriveKey']);
+	const hmac = { name: 'HMAC', hash: 'SHA-256', length: 256 };
+	const [auth, code] = await Promise.all(
+		['sdp-auth', 'verification-code'].map((info) =>
+			crypto.subtle.deriveKey(hkdfParams(sessionId, info), master, hmac, false, ['sign', 'verify']),
+		),
+	);
+	return { auth, code };
+}
+
+/** The DTLS fingerprints an SDP commits to, normalised (`sha-256 AB:CD:…`), in order of appearance. */
+export function fingerprints(sdp: string): string[] {
+	return [...sdp.matchAll(/^a=fingerprint:(\S+)\s+([0-9A-Fa-f:]+)\s*$/gm)].map(
+		(m) => `${m[1].toLowerCase()} ${m[2].toUpperCase()}`,
+	);
+}
+
+function signedText(role: Role, type: string, sdp: string): Uint8Array<ArrayBuffer> {
+	return encoder.encode(['pairbeam-sdp-v1', role, type, ...fingerprints(sdp)].join('\n'));
+}
+
+function toBase64Url(bytes: ArrayBuffer): string {
+	return btoa(String.fromCharCode(...new Uint8Array(bytes)))
+		.replaceAll('+', '-')
+		.replaceAll('/', '_')
+		.replace(/=+$/, '');
+}
+
+function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
+	if (!/^[A-Za-z0-9_-]{43}$/.test(text)) return null;
+	const binary = atob(text.replaceAll('-', '+').replaceAll('_', '/') + '=');
+	return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+}
+
+/** The tag a peer with `role` attaches to its own description. */
+export async function signDescription(
+	keys: PairingKeys,
+	role: Role,
+	type: string,
+	sdp: string,
+): Promise<string> {
+	return toBase64Url(await crypto.subtle.sign('HMAC', keys.auth, signedText(role, type, sdp)));
+}
+
+/**
+ * True only if `tag` was made with KEY over exactly these fingerprints, by the peer with `role`
+ * (so an offer cannot be reflected back as an answer). An SDP without fingerprints never verifies.
+ */
+export async function verifyDescription(
+	keys: PairingKeys,
+	role: Role,
+	type: string,
+	sdp: string,
+	tag: string | undefined,
+): Promise<boolean> {
+	const mac = tag === undefined ? null : fromBase64Url(tag);
+	if (!mac || fingerprints(sdp).length === 0) return false;
+	return crypto.subtle.verify('HMAC', keys.auth, mac, signedText(role, type, sdp));
+}
+
+/** Six digits both screens show, from both peers' fingerprints and KEY; equal codes mean no interception. */
+export async function verificationCode(
+	keys: PairingKeys,
+	localSdp: string,
+	remoteSdp: string,
+): Promise<string> {
+	const both = [...fingerprints(localSdp), ...fingerprints(remoteSdp)].sort().join('\n');
+	const mac = new Uint8Array(await crypto.subtle.sign('HMAC', keys.code, encoder.encode(both)));
+	const value = ((mac[0] << 24) | (mac[1] << 16) | (mac[2] << 8) | mac[3]) >>> 0;
+	const digits = String(value % 1_000_000).padStart(6, '0');
+	return `${digits.slice(0, 3)} ${digits.slice(3)}`;
+}
