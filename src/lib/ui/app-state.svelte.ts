@@ -23,6 +23,7 @@ export class AppState {
 	link = $state.raw<PairingLink | null>(null);
 	deepLink = $state('');
 	code = $state('');
+	verificationCode = $state<string | null>(null);
 	connection = $state<ConnectionState | 'creating' | 'idle'>('idle');
 	error = $state.raw<UserError | null>(null);
 	transfers = $state.raw<TransferView[]>([]);
@@ -141,7 +142,7 @@ export class AppState {
 			},
 		});
 		this.session = session;
-		session.start();
+		void session.start();
 		this.refresh();
 	}
 
@@ -163,6 +164,7 @@ export class AppState {
 		const before = this.connection;
 		this.connection = session.state;
 		this.error = session.error;
+		this.verificationCode = session.verificationCode;
 		if (before !== 'connected' && session.state === 'connected') {
 			this.announce('Connected to the other device.');
 			if (this.queued.length > 0) {
