@@ -22,12 +22,18 @@ const file: FileMeta = {
 	lastModified: 0,
 };
 
+const DIGEST = 'n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=';
+
 const messages: ControlMessage[] = [
 	{ t: 'offer', transfer: 'tx_1-A', files: [file, { name: 'a', size: 0, type: '', lastModified: 1 }] },
 	{ t: 'accept', transfer: 'tx', credit: 16 * 1024 * 1024 },
 	{ t: 'decline', transfer: 'tx' },
 	{ t: 'credit', transfer: 'tx', credit: Number.MAX_SAFE_INTEGER },
-	{ t: 'file-end', transfer: 'tx', index: 0 },
+	{ t: 'file-end', transfer: 'tx', index: 0, sha256: DIGEST },
+	{ t: 'block', transfer: 'tx', index: 2, block: 4096, sha256: DIGEST },
+	{ t: 'rewind', transfer: 'tx', index: 1, offset: 5 * 2 ** 30 },
+	{ t: 'rewound', transfer: 'tx', index: 1, offset: 0 },
+	{ t: 'resume', transfer: 'tx', index: 0, offset: 2 ** 20, credit: 16 * 2 ** 20 },
 	{ t: 'file-done', transfer: 'tx', index: 9999, size: 2 ** 40 },
 	{ t: 'cancel', transfer: 'tx', index: null, reason: 'user cancelled' },
 	{ t: 'cancel', transfer: 'tx', index: 3, reason: '' },
@@ -216,7 +222,13 @@ describe('parseControl', () => {
 		],
 		['negative credit', { t: 'credit', transfer: 'tx', credit: -1 }, 'credit'],
 		['fractional credit', { t: 'accept', transfer: 'tx', credit: 1.5 }, 'credit'],
-		['index 10000', { t: 'file-end', transfer: 'tx', index: 10000 }, 'index'],
+		['index 10000', { t: 'file-end', transfer: 'tx', index: 10000, sha256: DIGEST }, 'index'],
+		['file-end without digest', { t: 'file-end', transfer: 'tx', index: 0 }, 'sha256'],
+		['hex digest', { t: 'block', transfer: 'tx', index: 0, block: 0, sha256: 'ab'.repeat(32) }, 'sha256'],
+		['negative block', { t: 'block', transfer: 'tx', index: 0, block: -1, sha256: DIGEST }, 'block number'],
+		['rewind without offset', { t: 'rewind', transfer: 'tx', index: 0 }, 'offset'],
+		['fractional rewound offset', { t: 'rewound', transfer: 'tx', index: 0, offset: 0.5 }, 'offset'],
+		['resume without credit', { t: 'resume', transfer: 'tx', index: 0, offset: 0 }, 'credit'],
 		['negative index', { t: 'file-done', transfer: 'tx', index: -1, size: 0 }, 'index'],
 		['missing size', { t: 'file-done', transfer: 'tx', index: 0 }, 'size'],
 		['missing cancel index', { t: 'cancel', transfer: 'tx', reason: '' }, 'index'],

@@ -47,7 +47,11 @@ export type ControlMessage =
 	| { t: 'accept'; transfer: string; credit: number }
 	| { t: 'decline'; transfer: string }
 	| { t: 'credit'; transfer: string; credit: number }
-	| { t: 'file-end'; transfer: string; index: number }
+	| { t: 'block'; transfer: string; index: number; block: number; sha256: string }
+	| { t: 'file-end'; transfer: string; index: number; sha256: string }
+	| { t: 'rewind'; transfer: string; index: number; offset: number }
+	| { t: 'rewound'; transfer: string; index: number; offset: number }
+	| { t: 'resume'; transfer: string; index: number; offset: number; credit: number }
 	| { t: 'file-done'; transfer: string; index: number; size: number }
 	| { t: 'cancel'; transfer: string; index: number | null; reason: string }
 	| { t: 'text'; text: string };
@@ -70,6 +74,8 @@ const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as nu
 const isIndex = (v: unknown): v is number =>
 	Number.isInteger(v) && (v as number) >= 0 && (v as number) < MAX_FILES;
 const isShortString = (v: unknown, max: number): v is string => isString(v) && v.length <= max;
+/** A SHA-256 digest in standard base64 (44 characters). */
+const isDigest = (v: unknown): v is string => isString(v) && /^[A-Za-z0-9+/]{43}=$/.test(v);
 
 function parseFileMeta(value: unknown, at: number): Result<FileMeta, FrameError> {
 	if (!isObject(value)) return fail(`files[${at}] must be an object`);
@@ -131,10 +137,37 @@ export function parseControl(value: unknown): Result<ControlMessage, FrameError>
 			if (!isTransferId(transfer)) break;
 			return ok({ t, transfer });
 		case 'file-end':
-			if (!hasOnlyKeys(value, ['t', 'transfer', 'index'])) return fail('file-end has unknown fields');
+			if (!hasOnlyKeys(value, ['t', 'transfer', 'index', 'sha256']))
+				return fail('file-end has unknown fields');
 			if (!isTransferId(transfer)) break;
 			if (!isIndex(value.index)) return fail(`file-end index must be an integer below ${MAX_FILES}`);
-			return ok({ t, transfer, index: value.index });
+			if (!isDigest(value.sha256)) return fail('file-end sha256 must be a base64 SHA-256 digest');
+			return ok({ t, transfer, index: value.index, sha256: value.sha256 });
+		case 'block':
+			if (!hasOnlyKeys(value, ['t', 'transfer', 'index', 'block', 'sha256'])) {
+				return fail('block has unknown fields');
+			}
+			if (!isTransferId(transfer)) break;
+			if (!isIndex(value.index)) return fail(`block index must be an integer below ${MAX_FILES}`);
+			if (!isCount(value.block)) return fail('block number must be a non-negative integer');
+			if (!isDigest(value.sha256)) return fail('block sha256 must be a base64 SHA-256 digest');
+			return ok({ t, transfer, index: value.index, block: value.block, sha256: value.sha256 });
+		case 'rewind':
+		case 'rewound':
+			if (!hasOnlyKeys(value, ['t', 'transfer', 'index', 'offset'])) return fail(`${t} has unknown fields`);
+			if (!isTransferId(transfer)) break;
+			if (!isIndex(value.index)) return fail(`${t} index must be an integer below ${MAX_FILES}`);
+			if (!isCount(value.offset)) return fail(`${t} offset must be a non-negative integer`);
+			return ok({ t, transfer, index: value.index, offset: value.offset });
+		case 'resume':
+			if (!hasOnlyKeys(value, ['t', 'transfer', 'index', 'offset', 'credit'])) {
+				return fail('resume has unknown fields');
+			}
+			if (!isTransferId(transfer)) break;
+			if (!isIndex(value.index)) return fail(`resume index must be an integer below ${MAX_FILES}`);
+			if (!isCount(value.offset)) return fail('resume offset must be a non-negative integer');
+			if (!isCount(value.credit)) return fail('resume credit must be a non-negative integer');
+			return ok({ t, transfer, index: value.index, offset: value.offset, credit: value.credit });
 		case 'file-done':
 			if (!hasOnlyKeys(value, ['t', 'transfer', 'index', 'size']))
 				return fail('file-done has unknown fields');

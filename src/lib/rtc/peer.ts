@@ -78,7 +78,7 @@ export class PeerLink {
 		try {
 			if (data.kind === 'candidate') {
 				if (!data.candidate) return;
-				if (this.pc.remoteDescription) await this.pc.addIceCandidate(data.candidate);
+				if (this.pc.remoteDescription) await this.addCandidate(data.candidate);
 				else this.pendingCandidates.push(data.candidate);
 				return;
 			}
@@ -93,7 +93,7 @@ export class PeerLink {
 				return;
 			}
 			await this.pc.setRemoteDescription(description);
-			for (const candidate of this.pendingCandidates.splice(0)) await this.pc.addIceCandidate(candidate);
+			for (const candidate of this.pendingCandidates.splice(0)) await this.addCandidate(candidate);
 			if (description.type === 'offer') {
 				await this.pc.setLocalDescription();
 				await this.sendDescription();
@@ -106,6 +106,11 @@ export class PeerLink {
 				),
 			);
 		}
+	}
+
+	/** A candidate of a link the other side has since replaced cannot match; skipping it is correct. */
+	private async addCandidate(candidate: RTCIceCandidateInit): Promise<void> {
+		await this.pc.addIceCandidate(candidate).catch(() => undefined);
 	}
 
 	close(): void {

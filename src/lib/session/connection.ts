@@ -1,12 +1,13 @@
-// Glues one pairing together: the signaling socket, the peer link (replaced when the other device comes
-// back) and the transfer hub on its channel. The UI only sees `state`, `error` and the transfer views.
+// Glues one pairing together: the signaling socket, the peer link (replaced when it drops while the other
+// device is still in the room, so transfers resume) and the transfer hub, which outlives every link.
+// The UI only sees `state`, `error`, the verification code and the transfer views.
 import { peerGone, userError, type UserError } from '../errors';
-import type { IceServer, Role, ServerMessage } from '../protocol/signaling';
+import type { IceServer, Role, ServerMessage, SignalData } from '../protocol/signaling';
 import { PeerLink, type LinkState } from '../rtc/peer';
 import { TransferHub } from '../transfer/hub';
 import type { TransferView } from '../transfer/types';
 import type { PairingLink } from './deep-link';
-import { deriveKeys, type PairingKeys } from './sdp-auth';
+import { deriveKeys, fingerprints, type PairingKeys } from './sdp-auth';
 import { SignalingClient } from './signaling-client';
 
 export type ConnectionState =
@@ -19,6 +20,8 @@ export type ConnectionState =
 
 /** How long both devices may be present without a direct connection before the user is told. */
 const CONNECT_TIMEOUT_MS = 20_000;
+/** Pause before the guest offers a new link after the old one dropped, so both sides notice first. */
+const RELINK_DELAY_MS = 300;
 
 export interface ConnectionEvents {
 	changed(): void;
@@ -34,14 +37,14 @@ export class Connection {
 	state: ConnectionState = 'signaling';
 	error: UserError | null = null;
 	role: Role | null = null;
-	hub: TransferHub | null = null;
 	/** Six digits both screens show once connected; equal on both means nobody is in between. */
 	verificationCode: string | null = null;
+	readonly hub: TransferHub;
 	private keys: PairingKeys | null = null;
 	private readonly signaling: SignalingClient;
 	private peer: PeerLink | null = null;
+	private peerPresent = false;
 	private iceServers: IceServer[] = [];
-	private readonly finished: TransferView[] = [];
 	private connectTimer: ReturnType<typeof setTimeout> | undefined;
 
 	constructor(
@@ -49,6 +52,11 @@ export class Connection {
 		private readonly events: ConnectionEvents,
 		private readonly options: ConnectionOptions = {},
 	) {
+		this.hub = new TransferHub({
+			changed: () => this.events.changed(),
+			text: (text) => this.events.text(text),
+			broken: (error) => this.set('ended', error),
+		});
 		this.signaling = new SignalingClient(
 			link.id,
 			link.token,
@@ -74,12 +82,12 @@ export class Connection {
 	}
 
 	views(): TransferView[] {
-		return [...this.finished, ...(this.hub?.views() ?? [])];
+		return this.hub.views();
 	}
 
 	close(): void {
 		clearTimeout(this.connectTimer);
-		this.hub?.failAll(peerGone());
+		this.hub.failAll(peerGone());
 		this.peer?.close();
 		this.signaling.close();
 	}
@@ -88,7 +96,7 @@ export class Connection {
 		this.state = state;
 		this.error = error;
 		clearTimeout(this.connectTimer);
-		if (state === 'connecting') {
+		if (state === 'connecting' || state === 'reconnecting') {
 			this.connectTimer = setTimeout(
 				() =>
 					this.set(
@@ -109,24 +117,38 @@ export class Connection {
 			case 'joined':
 				this.role = message.role;
 				this.iceServers = message.iceServers;
+				this.peerPresent = message.peerPresent;
 				if (this.state !== 'connected') this.set(message.peerPresent ? 'connecting' : 'waiting');
 				if (message.peerPresent && message.role === 'guest' && !this.peer) this.newPeer();
 				return;
 			case 'peer-joined':
+				this.peerPresent = true;
 				this.set('connecting');
 				if (this.role === 'guest') this.newPeer();
 				return;
 			case 'peer-left':
+				this.peerPresent = false;
 				this.dropPeer();
+				this.hub.failAll(peerGone());
 				this.set('waiting', peerGone());
 				return;
 			case 'signal':
-				if (!this.peer) this.newPeer();
-				void this.peer?.handleSignal(message.data);
+				this.onSignal(message.data);
 				return;
 			case 'error':
 				return;
 		}
+	}
+
+	private onSignal(data: SignalData): void {
+		// A host gets a new offer from a guest that replaced its link (new certificate): answer with a new one.
+		const replaced =
+			data.kind === 'description' &&
+			data.description.type === 'offer' &&
+			this.peer?.pc.remoteDescription &&
+			fingerprints(this.peer.pc.remoteDescription.sdp).join() !== fingerprints(data.description.sdp).join();
+		if (!this.peer || this.peer.pc.signalingState === 'closed' || replaced) this.newPeer();
+		void this.peer?.handleSignal(data);
 	}
 
 	private newPeer(): void {
@@ -145,32 +167,37 @@ export class Connection {
 				signal: (data) => this.signaling.send(data),
 				channel: (channel) => {
 					if (this.peer !== peer) return;
-					this.hub = new TransferHub(channel, peer.pc.sctp?.maxMessageSize ?? 65_536, {
-						changed: () => this.events.changed(),
-						text: (text) => this.events.text(text),
-						broken: (error) => this.set('ended', error),
-					});
+					channel.addEventListener('close', () => this.linkLost(peer));
+					this.hub.attach(channel, peer.pc.sctp?.maxMessageSize ?? 65_536);
 					this.set('connected');
 				},
 				state: (state: LinkState, error) => {
 					if (this.peer !== peer) return;
 					if (state === 'failed') this.set('ended', error ?? null);
 					else if (state === 'reconnecting' && this.state === 'connected') this.set('reconnecting');
-					else if (state === 'connected' && this.hub) this.set('connected');
+					else if (state === 'connected' && this.state === 'reconnecting') this.set('connected');
 				},
 			},
 		);
 		this.peer = peer;
 	}
 
-	/** Closes the current link; its unfinished transfers fail and stay listed as they ended. */
-	private dropPeer(): void {
-		if (this.hub) {
-			this.hub.failAll(peerGone());
-			this.finished.push(...this.hub.views());
-			this.hub = null;
+	/** The DataChannel closed while the other device is still in the room: build a new link and resume. */
+	private linkLost(peer: PeerLink): void {
+		if (this.peer !== peer) return;
+		this.dropPeer();
+		if (!this.peerPresent) return;
+		this.set('reconnecting');
+		if (this.role === 'guest') {
+			setTimeout(() => {
+				if (!this.peer && this.peerPresent) this.newPeer();
+			}, RELINK_DELAY_MS);
 		}
-		this.peer?.close();
+	}
+
+	private dropPeer(): void {
+		const peer = this.peer;
 		this.peer = null;
+		peer?.close();
 	}
 }

@@ -1,7 +1,8 @@
-// Owns the DataChannel once it is open: decodes every frame, routes it to the one incoming or outgoing
-// transfer it belongs to (data frames carry no transfer id, so one transfer per direction runs at a time).
-import { peerGone, userError, type UserError } from '../errors';
-import { frameChannel, type FrameChannel } from '../rtc/channel';
+// Routes every frame of the current DataChannel to the one incoming or outgoing transfer it belongs to
+// (data frames carry no transfer id, so one transfer per direction runs at a time). The hub outlives
+// channels: when one drops, transfers pause; when the next opens, they resume from verified blocks.
+import { userError, type UserError } from '../errors';
+import { FrameChannel } from '../rtc/channel';
 import {
 	chunkSizeFor,
 	controlFits,
@@ -22,34 +23,40 @@ export interface HubEvents {
 	broken(error: UserError): void;
 }
 
+/** Control frames (an offer) must fit one message on every browser. */
+const MAX_CONTROL_BYTES = 256 * 1024;
+
 export class TransferHub {
-	private readonly channel: FrameChannel;
-	private readonly chunkBytes: number;
+	private readonly channel = new FrameChannel();
+	private chunkBytes = chunkSizeFor(0);
+	private maxMessageSize = MAX_CONTROL_BYTES;
 	readonly transfers: Transfer[] = [];
 	private readonly outbox: OutgoingTransfer[] = [];
-	private readonly offered = new WeakSet<OutgoingTransfer>();
+	private offered = new WeakSet<OutgoingTransfer>();
 
-	constructor(
-		raw: RTCDataChannel,
-		private readonly maxMessageSize: number,
-		private readonly events: HubEvents,
-	) {
-		this.channel = frameChannel(raw);
+	constructor(private readonly events: HubEvents) {}
+
+	/** Starts using a newly opened channel; paused transfers continue on it. */
+	attach(raw: RTCDataChannel, maxMessageSize: number): void {
+		// The old channel may have died without a close event (its connection was closed locally).
+		if (this.channel.attached) this.pauseAll();
+		this.channel.attach(raw);
 		this.chunkBytes = chunkSizeFor(maxMessageSize);
-		raw.addEventListener('message', (event) => this.onMessage(event.data as ArrayBuffer));
-		raw.addEventListener('close', () => this.failAll(peerGone()));
+		this.maxMessageSize = Math.min(maxMessageSize || MAX_CONTROL_BYTES, MAX_CONTROL_BYTES);
+		raw.addEventListener('message', (event) => {
+			if (this.channel.isCurrent(raw)) this.onMessage(event.data as ArrayBuffer);
+		});
+		raw.addEventListener('close', () => this.detach(raw));
+		for (const transfer of this.transfers) if (transfer instanceof IncomingTransfer) transfer.resume();
+		this.pump();
+		this.events.changed();
 	}
 
 	/** Queues files for sending; they are offered once any earlier outgoing transfer has finished. */
 	send(files: File[]): UserError | null {
 		if (files.length === 0) return userError('No files were picked.', 'Pick one or more files to send.');
 		const id = randomAlphanumeric(16);
-		if (
-			!controlFits(
-				{ t: 'offer', transfer: id, files: files.map(fileMeta) },
-				Math.min(this.maxMessageSize, 262_144),
-			)
-		) {
+		if (!controlFits({ t: 'offer', transfer: id, files: files.map(fileMeta) }, this.maxMessageSize)) {
 			return userError(
 				'Too many files at once.',
 				'Send them in smaller groups (up to about 1,000 at a time).',
@@ -63,8 +70,8 @@ export class TransferHub {
 		return null;
 	}
 
-	sendText(text: string): Promise<void> {
-		return this.channel.send(encodeControl({ t: 'text', text }));
+	async sendText(text: string): Promise<void> {
+		await this.channel.send(encodeControl({ t: 'text', text }));
 	}
 
 	find(id: string): Transfer | undefined {
@@ -75,10 +82,22 @@ export class TransferHub {
 		return this.transfers.map((t) => t.view(t instanceof IncomingTransfer ? t.savedTo : undefined));
 	}
 
-	/** The connection is gone: every unfinished transfer fails, and nothing reports success. */
+	/** The peer is gone for good: every unfinished transfer fails, and nothing reports success. */
 	failAll(error: UserError): void {
+		this.channel.detach();
 		for (const transfer of this.transfers) if (!isFinished(transfer.status)) transfer.fail(error);
 		this.outbox.length = 0;
+		this.events.changed();
+	}
+
+	private detach(raw: RTCDataChannel): void {
+		if (this.channel.isCurrent(raw)) this.pauseAll();
+	}
+
+	private pauseAll(): void {
+		this.channel.detach();
+		this.offered = new WeakSet();
+		for (const transfer of this.transfers) if (!isFinished(transfer.status)) transfer.pause();
 		this.events.changed();
 	}
 
@@ -95,7 +114,7 @@ export class TransferHub {
 			this.pump();
 		} else if (head.status === 'offered' && !this.offered.has(head)) {
 			this.offered.add(head);
-			head.offer().catch(() => head.fail(peerGone()));
+			head.offer().catch(() => this.offered.delete(head));
 		}
 	}
 
@@ -121,7 +140,8 @@ export class TransferHub {
 	private onControl(message: ControlMessage): void {
 		if (message.t === 'text') return this.events.text(message.text);
 		if (message.t === 'offer') {
-			if (this.find(message.transfer)) return this.break('a transfer id was reused');
+			// A repeated offer (re-sent after a reconnection) is the same transfer.
+			if (this.find(message.transfer)) return;
 			this.transfers.push(
 				new IncomingTransfer(message.transfer, message.files, this.channel, () => this.onChange()),
 			);
@@ -129,9 +149,8 @@ export class TransferHub {
 			return;
 		}
 		const transfer = this.find(message.transfer);
-		if (!transfer) return;
-		if (transfer instanceof OutgoingTransfer) transfer.onControl(message);
-		else if (transfer instanceof IncomingTransfer) transfer.onControl(message);
+		if (transfer instanceof OutgoingTransfer || transfer instanceof IncomingTransfer)
+			transfer.onControl(message);
 	}
 
 	private break(reason: string): void {

@@ -1,9 +1,11 @@
-// Receives data frames in order, batches them into ~4 MiB disk writes (one write per message cost a third
-// of the speed) and grants the sender more credit only as writes complete, so memory stays flat.
+// Receives data frames in order, checks each 1 MiB block against the sender's SHA-256 before it is written,
+// batches verified blocks into ~4 MiB disk writes (one write per message cost a third of the speed), and
+// grants the sender credit only as writes complete, so memory stays flat. A damaged block is re-requested.
 import { fileError, userError, type UserError } from '../errors';
-import type { FrameChannel } from '../rtc/channel';
+import { ChannelClosedError, type FrameChannel } from '../rtc/channel';
 import type { ControlMessage, FileMeta } from '../protocol/frames';
 import type { FileSink, SaveTarget } from '../sinks/sink';
+import { BLOCK_BYTES, blockLength, concat, fileDigest, sha256, toBase64 } from './blocks';
 import { CREDIT_WINDOW_BYTES, WriteBatcher, creditAfterWrite } from './credit';
 import { Transfer } from './transfer';
 
@@ -11,15 +13,24 @@ interface OpenFile {
 	index: number;
 	sink: FileSink;
 	batcher: WriteBatcher;
-	/** Next offset expected from the sender. */
-	received: number;
+	/** Bytes checked against their block digest and handed to the writer. */
+	verified: number;
+	/** Chunks of the block being received, not yet checked. */
+	pending: Uint8Array[];
+	pendingBytes: number;
+	digests: Uint8Array[];
 }
+
+/** The sender sent something that contradicts the protocol: the transfer cannot go on. */
+class ProtocolViolation extends Error {}
 
 export class IncomingTransfer extends Transfer {
 	private target: SaveTarget | undefined;
 	private current: OpenFile | undefined;
-	/** Data bytes taken off the channel and written (or discarded): the base of the credit we grant. */
+	/** Data bytes taken off the current channel and written (or discarded): the base of the credit. */
 	private consumed = 0;
+	/** A damaged block was reported; everything until the sender's `rewound` marker is stale. */
+	private awaitingRewind = false;
 	/** Frames are handled one after another, in arrival order, while disk writes are awaited. */
 	private queue: Promise<void> = Promise.resolve();
 
@@ -56,12 +67,54 @@ export class IncomingTransfer extends Transfer {
 	}
 
 	onControl(message: ControlMessage): void {
-		if (message.t === 'file-end') this.enqueue(() => this.finishFile(message.index));
-		else if (message.t === 'cancel') this.enqueue(() => this.cancelled(message.index, false));
+		switch (message.t) {
+			case 'block':
+				return this.enqueue(() => this.checkBlock(message.index, message.block, message.sha256));
+			case 'rewound':
+				return this.enqueue(async () => this.rewound(message.index, message.offset));
+			case 'file-end':
+				return this.enqueue(() => this.finishFile(message.index, message.sha256));
+			case 'cancel':
+				return this.enqueue(() => this.cancelled(message.index, false));
+		}
 	}
 
 	cancel(index: number | null): void {
 		this.enqueue(() => this.cancelled(index, true));
+	}
+
+	/** The channel dropped: keep the open file and everything verified, forget the unchecked block. */
+	pause(): void {
+		if (this.status !== 'active') return;
+		this.status = 'paused';
+		this.changed();
+		this.enqueue(async () => {
+			const file = this.current;
+			if (file) {
+				this.progressed(file.index, -file.pendingBytes);
+				file.pending = [];
+				file.pendingBytes = 0;
+			}
+			this.awaitingRewind = false;
+			this.consumed = 0;
+		});
+	}
+
+	/** A new channel is open: confirm what is done and ask the sender to go on from the last verified block. */
+	resume(): void {
+		if (this.status !== 'paused') return;
+		this.enqueue(async () => {
+			this.status = 'active';
+			this.changed();
+			for (const [index, file] of this.files.entries()) {
+				if (file.status === 'done')
+					await this.send({ t: 'file-done', transfer: this.id, index, size: file.size });
+			}
+			const index = this.current?.index ?? this.files.findIndex((f) => f.status === 'waiting');
+			if (index < 0) return;
+			const offset = this.current?.verified ?? 0;
+			await this.send({ t: 'resume', transfer: this.id, index, offset, credit: CREDIT_WINDOW_BYTES });
+		});
 	}
 
 	fail(error: UserError): void {
@@ -76,61 +129,109 @@ export class IncomingTransfer extends Transfer {
 	}
 
 	private failWith(error: unknown): void {
-		if (this.status !== 'active') return;
+		// A send that met a closed channel is not a failure: the hub pauses or fails the transfer itself.
+		if (error instanceof ChannelClosedError) return;
+		if (this.status !== 'active' && this.status !== 'paused') return;
 		const index = this.current?.index ?? this.files.findIndex((f) => f.status === 'active');
-		const failure = fileError(error, this.files[index]?.name ?? 'the file');
+		const name = this.files[index]?.name ?? 'the file';
+		const failure =
+			error instanceof ProtocolViolation
+				? userError(`The other device sent “${name}” out of order (${error.message}).`, 'Send it again.')
+				: fileError(error, name);
 		void this.send({ t: 'cancel', transfer: this.id, index: null, reason: failure.message }).catch(() => {});
 		if (index >= 0) this.files[index].error = failure;
 		this.fail(failure);
 	}
 
+	private accepting(index: number): boolean {
+		return this.status === 'active' && !this.awaitingRewind && !!this.files[index] && this.isOpen(index);
+	}
+
 	private async handleData(fileIndex: number, offset: number, payload: Uint8Array): Promise<void> {
-		if (this.status !== 'active' || !this.files[fileIndex] || !this.isOpen(fileIndex)) {
-			await this.consume(payload.byteLength);
+		if (!this.accepting(fileIndex)) return this.consume(payload.byteLength);
+		const file = await this.fileFor(fileIndex);
+		const expected = file.verified + file.pendingBytes;
+		if (offset !== expected) throw new ProtocolViolation(`data at ${offset}, expected ${expected}`);
+		if (file.pendingBytes + payload.byteLength > BLOCK_BYTES) throw new ProtocolViolation('block too long');
+		file.pending.push(payload);
+		file.pendingBytes += payload.byteLength;
+		this.progressed(fileIndex, payload.byteLength);
+	}
+
+	private async checkBlock(index: number, block: number, digest: string): Promise<void> {
+		const file = this.current;
+		if (!this.accepting(index) || file?.index !== index) return;
+		const length = blockLength(this.metas[index].size, block);
+		if (block * BLOCK_BYTES !== file.verified || file.pendingBytes !== length) {
+			throw new ProtocolViolation(`block ${block} does not match the data received`);
+		}
+		const bytes = concat(file.pending, length);
+		file.pending = [];
+		file.pendingBytes = 0;
+		const actual = await sha256(bytes);
+		if (toBase64(actual) === digest) {
+			file.digests[block] = actual;
+			file.verified += length;
+			await file.batcher.push(bytes);
 			return;
 		}
-		const file = await this.fileFor(fileIndex);
-		if (offset !== file.received || offset + payload.byteLength > this.files[fileIndex].size) {
-			throw new Error(`unexpected data for file ${fileIndex} at ${offset} (expected ${file.received})`);
+		this.progressed(index, -length);
+		this.files[index].notice = `Block ${block + 1} arrived damaged and was sent again.`;
+		this.awaitingRewind = true;
+		await this.consume(length);
+		await this.send({ t: 'rewind', transfer: this.id, index, offset: file.verified });
+	}
+
+	private rewound(index: number, offset: number): void {
+		if (
+			this.awaitingRewind &&
+			(this.current?.index ?? index) === index &&
+			(this.current?.verified ?? 0) === offset
+		) {
+			this.awaitingRewind = false;
 		}
-		file.received += payload.byteLength;
-		await file.batcher.push(payload);
-		this.progressed(fileIndex, payload.byteLength);
 	}
 
 	private async fileFor(index: number): Promise<OpenFile> {
 		if (this.current?.index === index) return this.current;
+		if (this.current)
+			throw new ProtocolViolation(`file ${index} started before file ${this.current.index} ended`);
 		if (!this.target) throw new Error('no save target');
-		const target = this.target;
 		this.files[index].status = 'active';
-		const sink = await target.open(index, this.metas[index]);
+		const sink = await this.target.open(index, this.metas[index]);
 		const batcher = new WriteBatcher(async (batch) => {
 			await sink.write(batch);
 			await this.consume(batch.byteLength);
 		});
-		this.current = { index, sink, batcher, received: 0 };
+		this.current = { index, sink, batcher, verified: 0, pending: [], pendingBytes: 0, digests: [] };
 		return this.current;
 	}
 
 	private async consume(bytes: number): Promise<void> {
 		this.consumed += bytes;
+		if (this.status !== 'active') return;
 		await this.send({ t: 'credit', transfer: this.id, credit: creditAfterWrite(this.consumed) });
 	}
 
-	private async finishFile(index: number): Promise<void> {
-		if (this.status !== 'active' || !this.files[index] || !this.isOpen(index)) return;
+	private async finishFile(index: number, digest: string): Promise<void> {
+		if (!this.accepting(index)) return;
 		const file = await this.fileFor(index);
+		const size = this.metas[index].size;
+		if (file.pendingBytes !== 0 || file.verified !== size) {
+			throw new ProtocolViolation(`file ended after ${file.verified + file.pendingBytes} of ${size} bytes`);
+		}
 		this.files[index].status = 'verifying';
 		this.changed();
 		await file.batcher.flush();
-		const size = await file.sink.close();
 		this.current = undefined;
-		if (size !== this.metas[index].size || file.received !== size) {
+		const whole = (await fileDigest(file.digests)) === digest;
+		if (!whole) await file.sink.abort();
+		if (!whole || (await file.sink.close()) !== size) {
 			this.setFile(
 				index,
 				'failed',
 				userError(
-					`“${this.metas[index].name}” was not saved completely.`,
+					`“${this.metas[index].name}” could not be verified after saving.`,
 					'Ask the sender to send it again.',
 				),
 			);

@@ -1,19 +1,30 @@
 // Sends files as data frames, reading 4 MiB slices ahead of the channel, never past the credit the
-// receiver granted (its disk is slower than the channel). A file counts as sent only when the receiver says so.
+// receiver granted (its disk is slower than the channel), with a SHA-256 digest after every 1 MiB block.
+// A rewind (damaged block) or resume (new channel) restarts the send loop at the receiver's verified offset.
 import { fileError, userError, type UserError } from '../errors';
-import type { FrameChannel } from '../rtc/channel';
+import { ChannelClosedError, type FrameChannel } from '../rtc/channel';
 import { encodeData, type ControlMessage, type FileMeta } from '../protocol/frames';
+import { BLOCK_BYTES, blockCount, fileDigest, sha256, toBase64 } from './blocks';
 import { SendWindow } from './credit';
 import { Transfer } from './transfer';
 
-const READ_BYTES = 4 * 1024 * 1024;
+/** Read size; a multiple of BLOCK_BYTES so every slice holds whole blocks. */
+const READ_BYTES = 4 * BLOCK_BYTES;
 
 export function fileMeta(file: File): FileMeta {
 	return { name: file.name, size: file.size, type: file.type, lastModified: file.lastModified };
 }
 
+interface Position {
+	index: number;
+	offset: number;
+}
+
 export class OutgoingTransfer extends Transfer {
 	private window = new SendWindow(0);
+	/** Bumped by every rewind, resume and pause; a send loop of an older generation stops. */
+	private generation = 0;
+	private readonly digests: Uint8Array[][];
 
 	constructor(
 		id: string,
@@ -23,6 +34,7 @@ export class OutgoingTransfer extends Transfer {
 		changed: () => void,
 	) {
 		super(id, 'send', sources.map(fileMeta), 'offered', channel, changed);
+		this.digests = sources.map(() => []);
 	}
 
 	offer(): Promise<void> {
@@ -35,14 +47,23 @@ export class OutgoingTransfer extends Transfer {
 				if (this.status !== 'offered') return;
 				this.status = 'active';
 				this.window = new SendWindow(message.credit);
-				this.changed();
-				void this.run();
+				this.restart({ index: 0, offset: 0 }, false);
 				return;
 			case 'decline':
 				if (this.status === 'offered') this.end('declined');
 				return;
 			case 'credit':
 				this.window.grant(message.credit);
+				return;
+			case 'rewind':
+				if (this.status === 'active') this.restart({ index: message.index, offset: message.offset }, true);
+				return;
+			case 'resume':
+				if (this.status !== 'active' && this.status !== 'paused') return;
+				this.status = 'active';
+				this.window.close(new ChannelClosedError());
+				this.window = new SendWindow(message.credit);
+				this.restart({ index: message.index, offset: message.offset }, false);
 				return;
 			case 'file-done':
 				if (!this.isOpen(message.index)) return;
@@ -65,41 +86,69 @@ export class OutgoingTransfer extends Transfer {
 		this.cancelled(index, true);
 	}
 
+	pause(): void {
+		if (this.status !== 'active' && this.status !== 'offered') return;
+		this.generation += 1;
+		this.window.close(new ChannelClosedError());
+		if (this.status === 'active') this.status = 'paused';
+		this.changed();
+	}
+
 	fail(error: UserError): void {
+		this.generation += 1;
 		this.window.close(new Error(error.message));
 		this.end('failed', error);
 	}
 
 	private cancelled(index: number | null, tellPeer: boolean): void {
 		if (index === null) {
+			this.generation += 1;
 			this.window.close(new Error('cancelled'));
 			this.end('cancelled');
 		} else if (this.isOpen(index)) this.setFile(index, 'cancelled');
-		if (tellPeer)
+		if (tellPeer) {
 			void this.send({ t: 'cancel', transfer: this.id, index, reason: 'cancelled by sender' }).catch(
 				() => {},
 			);
+		}
 	}
 
-	private get stopped(): boolean {
-		return this.status !== 'active';
+	/** Starts a new send loop at `from`; files after it that were under way are sent again from 0. */
+	private restart(from: Position, marker: boolean): void {
+		const generation = ++this.generation;
+		this.files.forEach((file, index) => {
+			if (index < from.index || !this.isOpen(index)) return;
+			file.status = index === from.index ? 'active' : 'waiting';
+			file.bytes = index === from.index ? from.offset : 0;
+		});
+		this.changed();
+		void this.run(generation, from, marker);
 	}
 
-	private async run(): Promise<void> {
+	private current(generation: number): boolean {
+		return this.generation === generation && this.status === 'active';
+	}
+
+	private async run(generation: number, from: Position, marker: boolean): Promise<void> {
 		try {
-			for (let index = 0; index < this.sources.length && !this.stopped; index++) {
-				if (!this.isOpen(index)) continue;
+			if (marker)
+				await this.send({ t: 'rewound', transfer: this.id, index: from.index, offset: from.offset });
+			const wanted = () => this.current(generation);
+			for (let index = from.index; index < this.sources.length; index++) {
+				if (!wanted()) return;
+				if (!this.isOpen(index) || (index > from.index && this.files[index].status !== 'waiting')) continue;
 				this.files[index].status = 'active';
 				this.changed();
-				await this.sendFile(index);
-				if (this.isOpen(index) && !this.stopped) {
-					this.files[index].status = 'verifying';
-					await this.send({ t: 'file-end', transfer: this.id, index });
-					this.changed();
-				}
+				await this.sendFile(generation, index, index === from.index ? from.offset : 0);
+				if (!this.current(generation) || !this.isOpen(index)) continue;
+				const size = this.sources[index].size;
+				const digest = await fileDigest(this.digests[index].slice(0, blockCount(size)));
+				this.files[index].status = 'verifying';
+				await this.send({ t: 'file-end', transfer: this.id, index, sha256: digest }, wanted);
+				this.changed();
 			}
 		} catch (error) {
-			if (this.stopped) return;
+			if (!this.current(generation) || error instanceof ChannelClosedError) return;
 			const name = this.files.find((f) => f.status === 'active')?.name ?? 'a file';
 			const failure =
 				error instanceof DOMException ? fileError(error, name) : userError('Sending stopped.', String(error));
@@ -110,26 +159,34 @@ export class OutgoingTransfer extends Transfer {
 		}
 	}
 
-	private async sendFile(index: number): Promise<void> {
+	private async sendFile(generation: number, index: number, start: number): Promise<void> {
 		const file = this.sources[index];
+		const wanted = () => this.current(generation) && this.isOpen(index);
 		const read = (offset: number) => file.slice(offset, offset + READ_BYTES).arrayBuffer();
-		let offset = 0;
-		let next = file.size > 0 ? read(0) : null;
+		let offset = start;
+		let next = offset < file.size ? read(offset) : null;
 		while (next) {
-			const block = new Uint8Array(await next);
-			if (block.byteLength === 0) throw new DOMException('file shrank while reading', 'NotReadableError');
-			const blockEnd = offset + block.byteLength;
-			next = blockEnd < file.size ? read(blockEnd) : null;
-			for (let at = 0; at < block.byteLength; at += this.chunkBytes) {
-				if (this.stopped || !this.isOpen(index)) return;
-				const payload = block.subarray(at, Math.min(at + this.chunkBytes, block.byteLength));
-				await this.window.waitFor(payload.byteLength);
-				if (this.stopped || !this.isOpen(index)) return;
-				await this.channel.send(encodeData(index, offset + at, payload));
-				this.window.onSent(payload.byteLength);
-				this.progressed(index, payload.byteLength);
+			const slice = new Uint8Array(await next);
+			if (slice.byteLength === 0) throw new DOMException('file shrank while reading', 'NotReadableError');
+			const sliceEnd = offset + slice.byteLength;
+			next = sliceEnd < file.size ? read(sliceEnd) : null;
+			for (let at = 0; at < slice.byteLength; at += BLOCK_BYTES) {
+				const block = slice.subarray(at, Math.min(at + BLOCK_BYTES, slice.byteLength));
+				const blockNumber = (offset + at) / BLOCK_BYTES;
+				const digest = sha256(block);
+				for (let chunkAt = 0; chunkAt < block.byteLength; chunkAt += this.chunkBytes) {
+					const payload = block.subarray(chunkAt, Math.min(chunkAt + this.chunkBytes, block.byteLength));
+					await this.window.waitFor(payload.byteLength);
+					if (!(await this.channel.send(encodeData(index, offset + at + chunkAt, payload), wanted))) return;
+					this.window.onSent(payload.byteLength);
+					this.progressed(index, payload.byteLength);
+				}
+				this.digests[index][blockNumber] = await digest;
+				const sha = toBase64(this.digests[index][blockNumber]);
+				await this.send({ t: 'block', transfer: this.id, index, block: blockNumber, sha256: sha }, wanted);
+				if (!wanted()) return;
 			}
-			offset = blockEnd;
+			offset = sliceEnd;
 		}
 	}
 }

@@ -60,9 +60,13 @@ export abstract class Transfer {
 		};
 	}
 
-	/** Called by the hub when the channel is gone or the peer left mid-transfer. */
+	/** Called by the hub when the peer left for good: unfinished files fail, nothing reports success. */
 	abstract fail(error: UserError): void;
 
+	/** Called by the hub when the channel dropped but the peer may come back. */
+	abstract pause(): void;
+
+	/** Adds (or, for bytes that must be sent again, subtracts) progress on one file. */
 	protected progressed(index: number, bytes: number): void {
 		this.files[index].bytes += bytes;
 		this.meter.sample(performance.now(), this.bytes);
@@ -90,8 +94,8 @@ export abstract class Transfer {
 		this.changed();
 	}
 
-	protected send(message: ControlMessage): Promise<void> {
-		return this.channel.send(encodeControl(message));
+	protected async send(message: ControlMessage, stillWanted?: () => boolean): Promise<void> {
+		await this.channel.send(encodeControl(message), stillWanted);
 	}
 
 	/** A transfer is done when no file is still open; done if at least one file arrived, else cancelled. */

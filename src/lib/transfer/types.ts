@@ -6,6 +6,7 @@ export type TransferStatus =
 	| 'offered' // sent to the peer, waiting for accept or decline
 	| 'incoming' // received, waiting for this user's decision
 	| 'active'
+	| 'paused' // the connection dropped; it continues from the last verified block once reconnected
 	| 'done'
 	| 'declined'
 	| 'cancelled'
@@ -18,6 +19,8 @@ export interface FileView {
 	bytes: number;
 	status: FileStatus;
 	error?: UserError;
+	/** Something worth knowing that did not stop the file, e.g. a damaged block that was sent again. */
+	notice?: string;
 }
 
 export interface TransferView {
