@@ -10,6 +10,7 @@ export interface Env {
 	TURN_URLS: string;
 	TURN_TTL_SECONDS: string;
 	TURN_SECRET?: string;
+	ICE_TRANSPORT_POLICY: string;
 	CREATE_LIMIT_PER_MINUTE: string;
 	JWT_SECRET?: string;
 	JWT_JWKS_URL: string;

@@ -168,6 +168,7 @@ export class Room extends DurableObject<Env> {
 			role,
 			peerPresent: others.length === 1,
 			iceServers: await iceServers(this.env, Date.now()),
+			iceTransportPolicy: this.env.ICE_TRANSPORT_POLICY === 'relay' ? 'relay' : 'all',
 		});
 		for (const other of others) send(other, { type: 'peer-joined' });
 	}

@@ -81,12 +81,19 @@ describe('parseClientMessage', () => {
 describe('parseServerMessage', () => {
 	it('accepts every server frame of the contract', () => {
 		const frames = [
-			{ type: 'joined', role: 'host', peerPresent: false, iceServers: [{ urls: ['stun:x'] }] },
+			{
+				type: 'joined',
+				role: 'host',
+				peerPresent: false,
+				iceServers: [{ urls: ['stun:x'] }],
+				iceTransportPolicy: 'all',
+			},
 			{
 				type: 'joined',
 				role: 'guest',
 				peerPresent: true,
 				iceServers: [{ urls: 'turn:x', username: 'u', credential: 'c' }],
+				iceTransportPolicy: 'relay',
 			},
 			{ type: 'peer-joined' },
 			{ type: 'peer-left' },
@@ -98,7 +105,8 @@ describe('parseServerMessage', () => {
 	});
 
 	it.each([
-		{ type: 'joined', role: 'admin', peerPresent: false, iceServers: [] },
+		{ type: 'joined', role: 'admin', peerPresent: false, iceServers: [], iceTransportPolicy: 'all' },
+		{ type: 'joined', role: 'host', peerPresent: false, iceServers: [], iceTransportPolicy: 'none' },
 		{ type: 'joined', role: 'host', peerPresent: 'no', iceServers: [] },
 		{ type: 'joined', role: 'host', peerPresent: false, iceServers: [{ urls: 5 }] },
 		{ type: 'error', code: 500, message: 'x' },

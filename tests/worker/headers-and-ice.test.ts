@@ -26,6 +26,7 @@ describe('ICE configuration for members', () => {
 		client.close();
 		if (hello.type !== 'joined') throw new Error('expected joined');
 		expect(hello.iceServers[0]).toEqual({ urls: ['stun:127.0.0.1:3478'] });
+		expect(hello.iceTransportPolicy).toBe('all');
 		const turn = hello.iceServers[1];
 		expect(turn.urls).toEqual(['turn:127.0.0.1:3478?transport=udp']);
 		const [expiry, name] = (turn.username ?? '').split(':');

@@ -23,6 +23,7 @@ export const CloseCode = {
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
 export type Role = 'host' | 'guest';
+export type IceTransportPolicy = 'all' | 'relay';
 
 export interface IceServer {
 	urls: string | string[];
@@ -53,7 +54,14 @@ export type SignalData = DescriptionSignal | CandidateSignal;
 export type ClientMessage = { type: 'join'; token: string } | { type: 'signal'; data: SignalData };
 
 export type ServerMessage =
-	| { type: 'joined'; role: Role; peerPresent: boolean; iceServers: IceServer[] }
+	| {
+			type: 'joined';
+			role: Role;
+			peerPresent: boolean;
+			iceServers: IceServer[];
+			/** 'relay' when the operator wants every connection through TURN (hides addresses). */
+			iceTransportPolicy: IceTransportPolicy;
+	  }
 	| { type: 'peer-joined' }
 	| { type: 'peer-left' }
 	| { type: 'signal'; data: SignalData }
@@ -181,7 +189,8 @@ export function parseServerMessage(text: string): Parsed<ServerMessage> {
 				(frame.role !== 'host' && frame.role !== 'guest') ||
 				typeof frame.peerPresent !== 'boolean' ||
 				!Array.isArray(frame.iceServers) ||
-				!frame.iceServers.every(isIceServer)
+				!frame.iceServers.every(isIceServer) ||
+				(frame.iceTransportPolicy !== 'all' && frame.iceTransportPolicy !== 'relay')
 			) {
 				return malformed('joined frame is malformed');
 			}
@@ -190,6 +199,7 @@ export function parseServerMessage(text: string): Parsed<ServerMessage> {
 				role: frame.role,
 				peerPresent: frame.peerPresent,
 				iceServers: frame.iceServers,
+				iceTransportPolicy: frame.iceTransportPolicy,
 			});
 		case 'peer-joined':
 		case 'peer-left':

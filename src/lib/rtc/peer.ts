@@ -12,6 +12,8 @@ export interface PeerEvents {
 	state(state: LinkState, error?: UserError): void;
 	/** Both descriptions are authenticated and applied: the code both screens can compare. */
 	verified(code: string): void;
+	/** Which way the connected link goes: through a TURN relay, or directly. */
+	route(relayed: boolean): void;
 }
 
 export interface PeerOptions {
@@ -24,6 +26,12 @@ export const intercepted = (): UserError =>
 	userError(
 		'This connection may be intercepted.',
 		'The connection details did not come from the device you paired with, so nothing was sent. Pair again, ideally on another network.',
+	);
+
+export const turnRefused = (): UserError =>
+	userError(
+		'The relay server refused Pairbeam’s credentials, so the devices cannot connect.',
+		'This server only allows relayed connections; ask its operator to check the TURN secret.',
 	);
 
 /** Buffered bytes at which the sender waits, and the level at which it resumes (see channel.ts). */
@@ -71,6 +79,10 @@ export class PeerLink {
 			if (this.role === 'guest') void this.offer();
 		});
 		this.pc.addEventListener('connectionstatechange', () => this.onConnectionState());
+		this.pc.addEventListener('icecandidateerror', (event) => {
+			// 401: the TURN server refused the credentials; with relay-only ICE nothing else can connect.
+			if (event.errorCode === 401 && options.iceTransportPolicy === 'relay') this.fail(turnRefused());
+		});
 	}
 
 	async handleSignal(data: SignalData): Promise<void> {
@@ -149,6 +161,7 @@ export class PeerLink {
 			const remote = this.pc.remoteDescription?.sdp;
 			if (local && remote)
 				void verificationCode(this.keys, local, remote).then((code) => this.events.verified(code));
+			void this.relayed().then((relayed) => this.events.route(relayed));
 		} else if (state === 'disconnected') {
 			this.events.state('reconnecting');
 			// Only the offerer restarts ICE; a short grace lets a blip recover by itself first.
@@ -164,6 +177,21 @@ export class PeerLink {
 				);
 			} else this.events.state('reconnecting');
 		}
+	}
+
+	/** Whether the selected candidate pair runs through a TURN relay on either side. */
+	private async relayed(): Promise<boolean> {
+		const stats = await this.pc.getStats();
+		const byId = new Map<string, Record<string, unknown>>();
+		stats.forEach((report: Record<string, unknown>) => byId.set(report.id as string, report));
+		for (const report of byId.values()) {
+			if (report.type !== 'transport') continue;
+			const pair = byId.get(report.selectedCandidatePairId as string);
+			const local = byId.get(pair?.localCandidateId as string);
+			const remote = byId.get(pair?.remoteCandidateId as string);
+			return local?.candidateType === 'relay' || remote?.candidateType === 'relay';
+		}
+		return false;
 	}
 
 	private restartIce(): void {

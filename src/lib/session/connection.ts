@@ -45,6 +45,9 @@ export class Connection {
 	private peer: PeerLink | null = null;
 	private peerPresent = false;
 	private iceServers: IceServer[] = [];
+	private iceTransportPolicy: RTCIceTransportPolicy = 'all';
+	/** The connection goes through a TURN relay (still end-to-end encrypted), as the UI tells the user. */
+	relayed = false;
 	private connectTimer: ReturnType<typeof setTimeout> | undefined;
 
 	constructor(
@@ -117,6 +120,7 @@ export class Connection {
 			case 'joined':
 				this.role = message.role;
 				this.iceServers = message.iceServers;
+				this.iceTransportPolicy = this.options.iceTransportPolicy ?? message.iceTransportPolicy;
 				this.peerPresent = message.peerPresent;
 				if (this.state !== 'connected') this.set(message.peerPresent ? 'connecting' : 'waiting');
 				if (message.peerPresent && message.role === 'guest' && !this.peer) this.newPeer();
@@ -157,8 +161,13 @@ export class Connection {
 		this.verificationCode = null;
 		const peer = new PeerLink(
 			this.role ?? 'guest',
-			{ keys: this.keys, iceServers: this.iceServers, iceTransportPolicy: this.options.iceTransportPolicy },
+			{ keys: this.keys, iceServers: this.iceServers, iceTransportPolicy: this.iceTransportPolicy },
 			{
+				route: (relayed) => {
+					if (this.peer !== peer) return;
+					this.relayed = relayed;
+					this.events.changed();
+				},
 				verified: (code) => {
 					if (this.peer !== peer) return;
 					this.verificationCode = code;
