@@ -2,11 +2,13 @@
 // Hibernation API and a single alarm for every deadline, so an idle room costs nothing and keeps no timers.
 import { DurableObject } from 'cloudflare:workers';
 import {
+	CLOSE_CODES,
 	CloseCode,
 	JOIN_TIMEOUT_MS,
 	MAX_FRAME_BYTES,
 	SESSION_TTL_MS,
 	parseClientMessage,
+	type LeaveReason,
 	type ProtocolError,
 	type Role,
 	type ServerMessage,
@@ -106,11 +108,14 @@ export class Room extends DurableObject<Env> {
 	async webSocketClose(ws: WebSocket, code: number): Promise<void> {
 		// The Hibernation API leaves the closing handshake to us; 1005/1006 may not be sent back.
 		ws.close(code === 1005 || code === 1006 ? 1000 : code, 'Closed');
-		await this.leave(ws);
+		// 1000 (the app's Leave), 1001 (page closed) and our own 44xx refusals end a peer for good;
+		// anything else (1006 above all) is a lost connection, and the peer may come back.
+		const deliberate = code === 1000 || code === 1001 || CLOSE_CODES.includes(code);
+		await this.leave(ws, deliberate ? 'left' : 'dropped');
 	}
 
 	async webSocketError(ws: WebSocket): Promise<void> {
-		await this.leave(ws);
+		await this.leave(ws, 'dropped');
 	}
 
 	async alarm(): Promise<void> {
@@ -188,11 +193,11 @@ export class Room extends DurableObject<Env> {
 		send(peer, { type: 'signal', data });
 	}
 
-	private async leave(ws: WebSocket): Promise<void> {
+	private async leave(ws: WebSocket, reason: LeaveReason): Promise<void> {
 		const role = attachment(ws)?.role;
 		if (!role) return;
 		const remaining = this.joined().filter((other) => other !== ws);
-		for (const other of remaining) send(other, { type: 'peer-left' });
+		for (const other of remaining) send(other, { type: 'peer-left', reason });
 		const session = await this.session();
 		if (remaining.length === 0 && session?.paired) await this.destroy();
 	}

@@ -97,9 +97,17 @@ const corruptOneFrame = `(() => {
 	};
 })();`;
 
-/** Records every RTCPeerConnection and counts the file bytes each page sends. */
+/** Records every RTCPeerConnection and WebSocket, and counts the file bytes each page sends. */
 const instrument = `(() => {
 	window.__pcs = [];
+	window.__sockets = [];
+	const OriginalSocket = WebSocket;
+	window.WebSocket = class extends OriginalSocket {
+		constructor(...args) {
+			super(...args);
+			window.__sockets.push(this);
+		}
+	};
 	window.__dataBytes = 0;
 	const Original = RTCPeerConnection;
 	window.RTCPeerConnection = class extends Original {
@@ -183,5 +191,32 @@ describe('integrity and resume', () => {
 		);
 		expect(resent).toBeGreaterThanOrEqual(0);
 		expect(resent).toBeLessThanOrEqual(16 * 2 ** 20 + 2 ** 20);
+	});
+
+	it('resumes after the receiver drops off the network entirely (signaling and link) and comes back', async () => {
+		await sender.context.addInitScript(instrument);
+		await receiver.context.addInitScript(instrument);
+		await pairAndSend();
+		const progress = receiver.page.locator('[data-testid="file"] progress').first();
+		await expect
+			.poll(() => progress.evaluate((el) => (el as HTMLProgressElement).value), {
+				timeout: 60_000,
+				interval: 50,
+			})
+			.toBeGreaterThanOrEqual(40);
+		await receiver.page.evaluate(() => {
+			const w = window as unknown as { __pcs: RTCPeerConnection[]; __sockets: WebSocket[] };
+			w.__pcs.forEach((pc) => pc.close());
+			// Not 1000/1001: to the server this is a lost connection, like a network change.
+			w.__sockets.forEach((ws) => ws.close(4000, 'network changed'));
+		});
+		await sender.page.locator('[data-testid="transfer"][data-status="paused"]').waitFor({ timeout: 10_000 });
+		await doneAndIdentical();
+		const sockets = await receiver.page.evaluate(
+			() => (window as unknown as { __sockets: unknown[] }).__sockets.length,
+		);
+		expect(sockets).toBe(2);
+		const sent = await sender.page.evaluate(() => (window as unknown as { __dataBytes: number }).__dataBytes);
+		expect(sent - big.size).toBeLessThanOrEqual(16 * 2 ** 20 + 2 ** 20);
 	});
 });

@@ -93,7 +93,7 @@ describe('npm start', () => {
 		expect(await host.client.next()).toEqual({ type: 'signal', data: end });
 		const left = host.client.next();
 		guest.client.ws.close();
-		expect(await left).toEqual({ type: 'peer-left' });
+		expect(await left).toEqual({ type: 'peer-left', reason: 'left' });
 		host.client.ws.close();
 	});
 

@@ -96,7 +96,8 @@ describe('parseServerMessage', () => {
 				iceTransportPolicy: 'relay',
 			},
 			{ type: 'peer-joined' },
-			{ type: 'peer-left' },
+			{ type: 'peer-left', reason: 'left' },
+			{ type: 'peer-left', reason: 'dropped' },
 			{ type: 'signal', data: { kind: 'candidate', candidate: null } },
 			{ type: 'error', code: 4404, message: 'gone' },
 		];
@@ -112,6 +113,7 @@ describe('parseServerMessage', () => {
 		{ type: 'error', code: 500, message: 'x' },
 		{ type: 'signal', data: { kind: 'other' } },
 		{ type: 'welcome' },
+		{ type: 'peer-left' },
 	])('rejects %j', (frame) => {
 		expect(parseServerMessage(JSON.stringify(frame)).ok).toBe(false);
 	});

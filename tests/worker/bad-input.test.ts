@@ -153,7 +153,7 @@ describe('after join', () => {
 		const { host, guest } = await paired();
 		host.send(frame);
 		await expectClose(host, CloseCode.malformed, reason);
-		expect(await guest.next()).toEqual({ type: 'peer-left' });
+		expect(await guest.next()).toEqual({ type: 'peer-left', reason: 'left' });
 		guest.close();
 	});
 

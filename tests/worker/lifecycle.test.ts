@@ -24,7 +24,7 @@ describe('session lifecycle', () => {
 
 		// The guest drops; the host is told, and the guest may come back with the token.
 		guest.client.close();
-		expect(await host.client.next()).toEqual({ type: 'peer-left' });
+		expect(await host.client.next()).toEqual({ type: 'peer-left', reason: 'left' });
 		const again = await joined(session);
 		expect(again.hello).toMatchObject({ type: 'joined', role: 'guest', peerPresent: true });
 		expect(await host.client.next()).toEqual({ type: 'peer-joined' });
@@ -32,7 +32,7 @@ describe('session lifecycle', () => {
 
 		// Both leave: the room deletes everything and the id answers 404 from then on.
 		again.client.close();
-		expect(await host.client.next()).toEqual({ type: 'peer-left' });
+		expect(await host.client.next()).toEqual({ type: 'peer-left', reason: 'left' });
 		host.client.close();
 		await host.client.closed;
 		const stub = env.ROOMS.getByName(session.id);
@@ -54,10 +54,21 @@ describe('session lifecycle', () => {
 		second.client.close();
 	});
 
+	it('tells the other peer whether a peer left on purpose or lost its connection', async () => {
+		const { session, host, guest } = await paired();
+		guest.ws.close(4000, 'network gone');
+		expect(await host.next()).toEqual({ type: 'peer-left', reason: 'dropped' });
+		const back = await joined(session);
+		expect(await host.next()).toEqual({ type: 'peer-joined' });
+		back.client.ws.close(1001, 'page closed');
+		expect(await host.next()).toEqual({ type: 'peer-left', reason: 'left' });
+		host.close();
+	});
+
 	it('keeps the host role for a returning host while the guest stays', async () => {
 		const { session, host, guest } = await paired();
 		host.close();
-		expect(await guest.next()).toEqual({ type: 'peer-left' });
+		expect(await guest.next()).toEqual({ type: 'peer-left', reason: 'left' });
 		const back = await joined(session);
 		expect(back.hello).toMatchObject({ type: 'joined', role: 'host', peerPresent: true });
 		expect(await guest.next()).toEqual({ type: 'peer-joined' });

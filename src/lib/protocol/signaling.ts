@@ -21,9 +21,11 @@ export const CloseCode = {
 	rateLimited: 4429,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+export const CLOSE_CODES: readonly number[] = Object.values(CloseCode);
 
 export type Role = 'host' | 'guest';
 export type IceTransportPolicy = 'all' | 'relay';
+export type LeaveReason = 'left' | 'dropped';
 
 export interface IceServer {
 	urls: string | string[];
@@ -63,7 +65,8 @@ export type ServerMessage =
 			iceTransportPolicy: IceTransportPolicy;
 	  }
 	| { type: 'peer-joined' }
-	| { type: 'peer-left' }
+	/** `left`: the peer closed its socket on purpose (page closed, Leave); `dropped`: it lost the connection. */
+	| { type: 'peer-left'; reason: LeaveReason }
 	| { type: 'signal'; data: SignalData }
 	| { type: 'error'; code: CloseCode; message: string };
 
@@ -176,8 +179,6 @@ function isIceServer(value: unknown): value is IceServer {
 	return urlsOk && isOptional(value.username, isString) && isOptional(value.credential, isString);
 }
 
-const closeCodes: readonly number[] = Object.values(CloseCode);
-
 /** Validates one frame received from the signaling server (the app does not trust it either). */
 export function parseServerMessage(text: string): Parsed<ServerMessage> {
 	const parsed = parseJsonObject(text);
@@ -202,14 +203,17 @@ export function parseServerMessage(text: string): Parsed<ServerMessage> {
 				iceTransportPolicy: frame.iceTransportPolicy,
 			});
 		case 'peer-joined':
-		case 'peer-left':
 			return ok({ type: frame.type });
+		case 'peer-left':
+			if (frame.reason !== 'left' && frame.reason !== 'dropped')
+				return malformed('peer-left frame is malformed');
+			return ok({ type: frame.type, reason: frame.reason });
 		case 'signal': {
 			const data = parseSignalData(frame.data);
 			return data.ok ? ok({ type: 'signal', data: data.value }) : data;
 		}
 		case 'error':
-			if (!closeCodes.includes(frame.code as number) || !isString(frame.message)) {
+			if (!CLOSE_CODES.includes(frame.code as number) || !isString(frame.message)) {
 				return malformed('error frame is malformed');
 			}
 			return ok({ type: 'error', code: frame.code as CloseCode, message: frame.message });

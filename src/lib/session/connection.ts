@@ -22,6 +22,8 @@ export type ConnectionState =
 const CONNECT_TIMEOUT_MS = 20_000;
 /** Pause before the guest offers a new link after the old one dropped, so both sides notice first. */
 const RELINK_DELAY_MS = 300;
+/** How long a peer that lost its connection (network change, screen lock) may take to come back. */
+export const REJOIN_GRACE_MS = 120_000;
 
 export interface ConnectionEvents {
 	changed(): void;
@@ -49,6 +51,7 @@ export class Connection {
 	/** The connection goes through a TURN relay (still end-to-end encrypted), as the UI tells the user. */
 	relayed = false;
 	private connectTimer: ReturnType<typeof setTimeout> | undefined;
+	private graceTimer: ReturnType<typeof setTimeout> | undefined;
 
 	constructor(
 		readonly link: PairingLink,
@@ -90,6 +93,7 @@ export class Connection {
 
 	close(): void {
 		clearTimeout(this.connectTimer);
+		clearTimeout(this.graceTimer);
 		this.hub.failAll(peerGone());
 		this.peer?.close();
 		this.signaling.close();
@@ -99,7 +103,7 @@ export class Connection {
 		this.state = state;
 		this.error = error;
 		clearTimeout(this.connectTimer);
-		if (state === 'connecting' || state === 'reconnecting') {
+		if (state === 'connecting' || (state === 'reconnecting' && this.peerPresent)) {
 			this.connectTimer = setTimeout(
 				() =>
 					this.set(
@@ -122,19 +126,27 @@ export class Connection {
 				this.iceServers = message.iceServers;
 				this.iceTransportPolicy = this.options.iceTransportPolicy ?? message.iceTransportPolicy;
 				this.peerPresent = message.peerPresent;
-				if (this.state !== 'connected') this.set(message.peerPresent ? 'connecting' : 'waiting');
-				if (message.peerPresent && message.role === 'guest' && !this.peer) this.newPeer();
+				if (this.linkOpen()) return;
+				this.set(
+					message.peerPresent ? (this.hub.transfers.length ? 'reconnecting' : 'connecting') : 'waiting',
+				);
+				if (message.peerPresent && message.role === 'guest') this.newPeer();
 				return;
 			case 'peer-joined':
 				this.peerPresent = true;
-				this.set('connecting');
+				clearTimeout(this.graceTimer);
+				// The peer only lost its signaling socket: a link that still works carries on.
+				if (this.linkOpen()) return;
+				this.set(this.hub.transfers.length ? 'reconnecting' : 'connecting');
 				if (this.role === 'guest') this.newPeer();
 				return;
 			case 'peer-left':
 				this.peerPresent = false;
-				this.dropPeer();
-				this.hub.failAll(peerGone());
-				this.set('waiting', peerGone());
+				if (message.reason === 'left') return this.peerGoneForGood();
+				// It may come back (network change, screen lock): keep transfers paused for a while.
+				clearTimeout(this.graceTimer);
+				this.graceTimer = setTimeout(() => this.peerGoneForGood(), REJOIN_GRACE_MS);
+				if (!this.linkOpen()) this.set('reconnecting');
 				return;
 			case 'signal':
 				this.onSignal(message.data);
@@ -142,6 +154,17 @@ export class Connection {
 			case 'error':
 				return;
 		}
+	}
+
+	private peerGoneForGood(): void {
+		clearTimeout(this.graceTimer);
+		this.dropPeer();
+		this.hub.failAll(peerGone());
+		this.set('waiting', peerGone());
+	}
+
+	private linkOpen(): boolean {
+		return this.peer?.channel.readyState === 'open';
 	}
 
 	private onSignal(data: SignalData): void {
@@ -191,12 +214,12 @@ export class Connection {
 		this.peer = peer;
 	}
 
-	/** The DataChannel closed while the other device is still in the room: build a new link and resume. */
+	/** The DataChannel closed: build a new link once the other device is (back) in the room, and resume. */
 	private linkLost(peer: PeerLink): void {
 		if (this.peer !== peer) return;
 		this.dropPeer();
-		if (!this.peerPresent) return;
 		this.set('reconnecting');
+		if (!this.peerPresent) return;
 		if (this.role === 'guest') {
 			setTimeout(() => {
 				if (!this.peer && this.peerPresent) this.newPeer();
