@@ -108,9 +108,9 @@ export class Room extends DurableObject<Env> {
 	async webSocketClose(ws: WebSocket, code: number): Promise<void> {
 		// The Hibernation API leaves the closing handshake to us; 1005/1006 may not be sent back.
 		ws.close(code === 1005 || code === 1006 ? 1000 : code, 'Closed');
-		// 1000 (the app's Leave), 1001 (page closed) and our own 44xx refusals end a peer for good;
-		// anything else (1006 above all) is a lost connection, and the peer may come back.
-		const deliberate = code === 1000 || code === 1001 || CLOSE_CODES.includes(code);
+		// A clean close (1000 the app's Leave, 1001 page closed, 1005 no status) or one of our own 44xx
+		// refusals ends a peer for good; anything else (1006 above all) is a lost connection, it may come back.
+		const deliberate = code === 1000 || code === 1001 || code === 1005 || CLOSE_CODES.includes(code);
 		await this.leave(ws, deliberate ? 'left' : 'dropped');
 	}
 

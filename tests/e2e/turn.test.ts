@@ -16,7 +16,7 @@ const opened: { server?: RunningServer; peers: Peer[] } = { peers: [] };
 
 beforeAll(async () => {
 	turnPort = await freePort();
-	const relayBase = 40000 + (turnPort % 20) * 500;
+	const relayBase = 10_000 + (turnPort % 18) * 500;
 	coturn = spawn(
 		'turnserver',
 		[

@@ -16,15 +16,23 @@ export interface RunningServer {
 	stop: () => Promise<void>;
 }
 
-export function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
+function canListen(port: number): Promise<boolean> {
+	return new Promise((resolve) => {
 		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-		});
+		server.once('error', () => resolve(false));
+		server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
 	});
+}
+
+/**
+ * A free port below Linux's ephemeral range (32768+), so no outgoing connection of a browser or of
+ * workerd can take it between this check and the server binding it.
+ */
+export async function freePort(): Promise<number> {
+	for (;;) {
+		const port = 20_000 + Math.floor(Math.random() * 12_000);
+		if (await canListen(port)) return port;
+	}
 }
 
 function parentOf(pid: number): number | undefined {
@@ -66,9 +74,20 @@ export function isAlive(pid: number): boolean {
 	}
 }
 
-export async function startServer(
-	options: { vars?: Record<string, string>; skipBuild?: boolean } = {},
-): Promise<RunningServer> {
+type ServerOptions = { vars?: Record<string, string>; skipBuild?: boolean };
+
+/** Starts `npm start`, trying another port if the chosen one was taken in the meantime. */
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await startServerOnce(options);
+		} catch (error) {
+			if (attempt >= 3 || !String(error).includes('Address already in use')) throw error;
+		}
+	}
+}
+
+async function startServerOnce(options: ServerOptions): Promise<RunningServer> {
 	const port = await freePort();
 	const state = mkdtempSync(join(tmpdir(), 'pairbeam-state-'));
 	const vars = Object.entries(options.vars ?? {}).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
