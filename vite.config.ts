@@ -7,7 +7,9 @@ export default defineConfig({
 	plugins: [
 		sveltekit({
 			adapter: adapter({ pages: 'build', assets: 'build', fallback: '200.html', strict: true }),
-			csp: { mode: 'hash', directives: { 'script-src': ['self'] } },
+			// The page's <meta> policy needs worker-src too: qr-scanner decodes in a worker made from a blob: URL.
+			csp: { mode: 'hash', directives: { 'script-src': ['self'], 'worker-src': ['self', 'blob:'] } },
+			serviceWorker: { register: false },
 		}),
 	],
 });

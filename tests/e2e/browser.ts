@@ -36,12 +36,12 @@ export interface Peer {
 	close(): Promise<void>;
 }
 
-export async function launchPeer(origin: string): Promise<Peer> {
+export async function launchPeer(origin: string, args: string[] = []): Promise<Peer> {
 	const dir = mkdtempSync(join(tmpdir(), 'pairbeam-profile-'));
 	const context = await chromium.launchPersistentContext(dir, {
 		executablePath: '/usr/bin/chromium',
 		headless: true,
-		args: CHROMIUM_ARGS,
+		args: [...CHROMIUM_ARGS, ...args],
 	});
 	await context.grantPermissions(['camera', 'microphone'], { origin });
 	await context.addInitScript(pickerStub);

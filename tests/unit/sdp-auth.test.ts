@@ -10,9 +10,12 @@ import {
 
 const KEY = 'k'.repeat(16) + 'Q1w2E3r4T5y6U7i8';
 const SESSION = 'AbCdEfGhIjKlMnOpQrSt';
-const FP_A = '6B:8B:F0:65:5F:78:E2:51:3B:AC:6F:F3:3F:46:1B:35:DC:B8:5F:64:1A:24:C2:43:F0:A1:58:D0:A1:2C:19:08';
-const FP_B = 'AA:8B:F0:65:5F:78:E2:51:3B:AC:6F:F3:3F:46:1B:35:DC:B8:5F:64:1A:24:C2:43:F0:A1:58:D0:A1:2C:19:09';
-const sdp = (fp: string) => `v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\na=fingerprint:sha-256 ${fp}\r\na=setup:actpass\r\n`;
+const FP_A =
+	'6B:8B:F0:65:5F:78:E2:51:3B:AC:6F:F3:3F:46:1B:35:DC:B8:5F:64:1A:24:C2:43:F0:A1:58:D0:A1:2C:19:08';
+const FP_B =
+	'AA:8B:F0:65:5F:78:E2:51:3B:AC:6F:F3:3F:46:1B:35:DC:B8:5F:64:1A:24:C2:43:F0:A1:58:D0:A1:2C:19:09';
+const sdp = (fp: string) =>
+	`v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\na=fingerprint:sha-256 ${fp}\r\na=setup:actpass\r\n`;
 
 /** The same derivation with Node's own HKDF and HMAC, independent of the code under test. */
 function expectedTag(role: string, type: string, fps: string[]): string {

@@ -24,6 +24,7 @@ export class AppState {
 	deepLink = $state('');
 	code = $state('');
 	verificationCode = $state<string | null>(null);
+	relayed = $state(false);
 	connection = $state<ConnectionState | 'creating' | 'idle'>('idle');
 	error = $state.raw<UserError | null>(null);
 	transfers = $state.raw<TransferView[]>([]);
@@ -76,7 +77,7 @@ export class AppState {
 
 	/** Accept an offer. Must run inside the click: the save pickers need the user's gesture. */
 	accept(id: string): void {
-		const transfer = this.session?.hub?.find(id);
+		const transfer = this.session?.hub.find(id);
 		if (!(transfer instanceof IncomingTransfer)) return;
 		let target: Promise<SaveTarget>;
 		if (hasFileSystemAccess()) target = pickSaveTarget(transfer.metas);
@@ -101,21 +102,24 @@ export class AppState {
 	}
 
 	decline(id: string): void {
-		const transfer = this.session?.hub?.find(id);
+		const transfer = this.session?.hub.find(id);
 		if (transfer instanceof IncomingTransfer) void transfer.decline();
 	}
 
 	cancel(id: string, index: number | null): void {
-		const transfer = this.session?.hub?.find(id);
+		const transfer = this.session?.hub.find(id);
 		if (transfer instanceof IncomingTransfer || transfer instanceof OutgoingTransfer) transfer.cancel(index);
 	}
 
 	sendText(text: string): void {
-		void this.session?.hub?.sendText(text);
+		void this.session?.hub.sendText(text);
 	}
 
+	/** The network is back: retry whatever failed, a session that could not be created included. */
 	online(): void {
-		this.session?.online();
+		if (this.screen === 'session' && !this.session && this.connection === 'idle')
+			void this.showCode(this.intent);
+		else this.session?.online();
 	}
 
 	leave(): void {
@@ -165,6 +169,7 @@ export class AppState {
 		this.connection = session.state;
 		this.error = session.error;
 		this.verificationCode = session.verificationCode;
+		this.relayed = session.relayed;
 		if (before !== 'connected' && session.state === 'connected') {
 			this.announce('Connected to the other device.');
 			if (this.queued.length > 0) {

@@ -1,0 +1,72 @@
+// Precaches the app shell so Pairbeam opens offline, and takes in files shared to the installed app.
+// A new version waits until the user presses reload (SKIP_WAITING); /api/* is never cached or intercepted.
+import { version } from '$app/env';
+import { assets, immutable, prerendered } from '$app/manifest';
+import { self } from '$app/service-worker';
+import { deleteStaleShares, SHARE_ACTION, SHARE_PARAM, storeShare } from './lib/pwa/share-store';
+
+const SHELL_PREFIX = 'pairbeam-shell-';
+const SHELL_CACHE = `${SHELL_PREFIX}${version}`;
+/** Store screenshots are for install dialogs only; the app never shows them, so they are not precached. */
+const NOT_PRECACHED = /^\/?screenshots\//;
+const SHELL = [...immutable, ...prerendered, ...assets]
+	.map(({ path }) => path)
+	.filter((path) => !NOT_PRECACHED.test(path))
+	.map((path) => new URL(path, self.registration.scope).pathname);
+const HOME = new URL('./', self.registration.scope).pathname;
+
+self.addEventListener('install', (event) => {
+	event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.addAll(SHELL)));
+});
+
+self.addEventListener('activate', (event) => {
+	event.waitUntil(
+		caches
+			.keys()
+			.then((names) =>
+				Promise.all(
+					names
+						.filter((name) => name.startsWith(SHELL_PREFIX) && name !== SHELL_CACHE)
+						.map((name) => caches.delete(name)),
+				),
+			),
+	);
+});
+
+self.addEventListener('message', (event) => {
+	if ((event.data as { type?: unknown } | null)?.type === 'SKIP_WAITING') void self.skipWaiting();
+});
+
+/** Stores the shared files and text, then sends the browser to the send screen with them queued. */
+async function receiveShare(request: Request): Promise<Response> {
+	const id = await storeShare(await request.formData());
+	await deleteStaleShares();
+	return Response.redirect(`${HOME}?${SHARE_PARAM}=${encodeURIComponent(id)}`, 303);
+}
+
+/** The shell's copy of this request; a page it lacks comes from the network, or offline the home page. */
+async function fromShell(request: Request): Promise<Response> {
+	const cache = await caches.open(SHELL_CACHE);
+	const navigation = request.mode === 'navigate';
+	const cached = await cache.match(request, { ignoreSearch: navigation });
+	if (cached) return cached;
+	try {
+		return await fetch(request);
+	} catch (error) {
+		const home = navigation ? await cache.match(HOME) : undefined;
+		if (home) return home;
+		throw error;
+	}
+}
+
+self.addEventListener('fetch', (event) => {
+	const { request } = event;
+	const url = new URL(request.url);
+	if (url.origin !== self.location.origin || url.pathname.startsWith('/api/')) return;
+	if (request.method === 'POST' && url.pathname === SHARE_ACTION) {
+		event.respondWith(receiveShare(request));
+		return;
+	}
+	if (request.method !== 'GET') return;
+	if (request.mode === 'navigate' || SHELL.includes(url.pathname)) event.respondWith(fromShell(request));
+});

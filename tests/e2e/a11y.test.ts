@@ -1,0 +1,76 @@
+// axe-core on every screen of a real pairing, in light and dark: home, scanner open, QR code waiting,
+// connected with an incoming offer, transfer done. No serious or critical violation is allowed.
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../helpers/server';
+import { launchPeer, openApp, readQr, type Peer } from './browser';
+import { makeDir, makeFile } from './files';
+import { seriousA11yViolations, type AxeViolation } from './pwa-helpers';
+
+let server: RunningServer;
+let dir: string;
+
+beforeAll(async () => {
+	server = await startServer({ skipBuild: true, vars: { STUN_URLS: '' } });
+	dir = makeDir();
+});
+
+afterAll(async () => {
+	await server?.stop();
+	rmSync(dir, { recursive: true, force: true });
+});
+
+/** Checks the screen as it is now, in light and in dark colours; returns violations by screen name. */
+async function audit(peer: Peer, screen: string): Promise<Record<string, AxeViolation[]>> {
+	const found: Record<string, AxeViolation[]> = {};
+	for (const colorScheme of ['light', 'dark'] as const) {
+		await peer.page.emulateMedia({ colorScheme });
+		found[`${screen} (${colorScheme})`] = await seriousA11yViolations(peer.page);
+	}
+	return found;
+}
+
+describe('accessibility', () => {
+	it('has no serious or critical axe violations on any screen, light or dark, at 360 px wide', async () => {
+		const receiver = await launchPeer(server.url, ['--use-fake-device-for-media-stream']);
+		const sender = await launchPeer(server.url);
+		try {
+			await receiver.page.setViewportSize({ width: 360, height: 740 });
+			await openApp(receiver.page, server.url);
+			let results = await audit(receiver, 'home');
+
+			await receiver.page.getByRole('button', { name: 'Scan a QR code' }).click();
+			await receiver.page.getByText('Point the camera at the QR code').waitFor();
+			results = { ...results, ...(await audit(receiver, 'scanner open')) };
+			await receiver.page.getByRole('button', { name: 'Close scanner' }).click();
+
+			await receiver.page.getByRole('button', { name: /Receive files/ }).click();
+			const link = await readQr(receiver.page);
+			results = { ...results, ...(await audit(receiver, 'QR code, waiting')) };
+
+			await openApp(sender.page, link);
+			await receiver.page
+				.locator('[data-testid="connection"][data-state="connected"]')
+				.waitFor({ timeout: 20_000 });
+			await sender.page.getByTestId('file-input').setInputFiles([makeFile(dir, 'report.pdf', 200_000).path]);
+			const offer = receiver.page.locator('[data-testid="transfer"][data-status="incoming"]');
+			await offer.waitFor();
+			results = { ...results, ...(await audit(receiver, 'connected, incoming offer')) };
+
+			await offer.getByRole('button', { name: 'Accept and save' }).click();
+			await receiver.page
+				.locator('[data-testid="transfer"][data-status="done"]')
+				.waitFor({ timeout: 30_000 });
+			results = { ...results, ...(await audit(receiver, 'transfer done')) };
+			results = { ...results, ...(await audit(sender, 'sender, transfer done')) };
+
+			expect(Object.keys(results)).toHaveLength(12);
+			expect(Object.fromEntries(Object.entries(results).filter(([, v]) => v.length > 0))).toEqual({});
+			expect(receiver.errors).toEqual([]);
+			expect(sender.errors).toEqual([]);
+		} finally {
+			await receiver.close();
+			await sender.close();
+		}
+	});
+});

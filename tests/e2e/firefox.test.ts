@@ -1,0 +1,139 @@
+// Firefox ESR (over WebDriver BiDi) paired with Chromium, a 16 MiB file each way. Firefox has no save
+// pickers, so what it receives takes the fallback path: streamed into OPFS, then handed to a download.
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../helpers/server';
+import { launchPeer, openApp, readQr, savedFiles, type Peer } from './browser';
+import { makeDir, makeFile, type TestFile } from './files';
+
+let server: RunningServer;
+let dir: string;
+let file: TestFile;
+let chromium: Peer;
+let firefox: Browser;
+let page: Page;
+let downloads: string;
+const errors: string[] = [];
+
+beforeAll(async () => {
+	server = await startServer({ skipBuild: true, vars: { STUN_URLS: '' } });
+	dir = makeDir();
+	file = makeFile(dir, 'cross-browser.bin', 16 * 1024 * 1024);
+});
+
+afterAll(async () => {
+	await server?.stop();
+	rmSync(dir, { recursive: true, force: true });
+});
+
+beforeEach(async () => {
+	downloads = mkdtempSync(join(tmpdir(), 'pairbeam-ff-downloads-'));
+	firefox = await puppeteer.launch({
+		browser: 'firefox',
+		executablePath: '/usr/bin/firefox-esr',
+		headless: true,
+		extraPrefsFirefox: {
+			'media.peerconnection.ice.loopback': true,
+			'media.navigator.streams.fake': true,
+			'media.navigator.permission.disabled': true,
+			'media.navigator.permission.fake': true,
+			'browser.download.folderList': 2,
+			'browser.download.dir': downloads,
+			'browser.download.useDownloadDir': true,
+			'browser.download.always_ask_before_handling_new_types': false,
+			'browser.download.start_downloads_in_tmp_dir': false,
+			'browser.helperApps.neverAsk.saveToDisk': 'application/octet-stream',
+		},
+	});
+	page = await firefox.newPage();
+	errors.length = 0;
+	page.on('pageerror', (error) => errors.push(String(error)));
+	chromium = await launchPeer(server.url);
+});
+
+afterEach(async () => {
+	await firefox?.close().catch(() => undefined);
+	await chromium?.close();
+	rmSync(downloads, { recursive: true, force: true });
+});
+
+/**
+ * Opens the app in Firefox. Every document first takes a fake camera stream and keeps it: without one,
+ * Firefox offers no loopback candidates (BROWSERS.md).
+ */
+async function openInFirefox(url: string): Promise<void> {
+	await page.evaluateOnNewDocument(() => {
+		if (!navigator.mediaDevices) return; // about:blank has none
+		void navigator.mediaDevices
+			.getUserMedia({ video: true })
+			.then((stream) => ((window as unknown as { __stream: MediaStream }).__stream = stream));
+	});
+	await page.goto(url);
+	await page.waitForSelector('main[data-hydrated="true"]');
+}
+
+async function firefoxConnected(): Promise<void> {
+	await page.waitForSelector('[data-testid="connection"][data-state="connected"]', { timeout: 30_000 });
+}
+
+function sha256OfFile(path: string): Promise<string> {
+	return new Promise((resolve, reject) => {
+		const hash = createHash('sha256');
+		createReadStream(path)
+			.on('data', (chunk) => hash.update(chunk))
+			.on('end', () => resolve(hash.digest('hex')))
+			.on('error', reject);
+	});
+}
+
+describe('Firefox ESR with Chromium', () => {
+	it('Firefox sends 16 MiB to Chromium byte-identical', async () => {
+		await openApp(chromium.page, server.url);
+		await chromium.page.getByRole('button', { name: /Receive files/ }).click();
+		const link = await readQr(chromium.page);
+		await openInFirefox(link);
+		await firefoxConnected();
+		const input = await page.waitForSelector('[data-testid="file-input"]');
+		await input?.uploadFile(file.path);
+		const incoming = chromium.page.locator('[data-testid="transfer"][data-status="incoming"]');
+		await incoming.getByRole('button', { name: 'Accept and save' }).click();
+		await chromium.page.locator('[data-testid="transfer"][data-status="done"]').waitFor({ timeout: 120_000 });
+		await page.waitForSelector('[data-testid="transfer"][data-status="done"]', { timeout: 30_000 });
+		expect(await savedFiles(chromium.page)).toEqual([
+			{ name: file.name, size: file.size, sha256: file.sha256 },
+		]);
+		expect(errors).toEqual([]);
+	});
+
+	it('Chromium sends 16 MiB to Firefox, saved through the OPFS-then-download fallback byte-identical', async () => {
+		await openInFirefox(server.url);
+		await page.click('xpath/.//button[contains(., "Receive files")]');
+		const canvas = await page.waitForSelector('[data-testid="qr"]');
+		await page.waitForFunction(
+			() => (document.querySelector('[data-testid="qr"]') as HTMLCanvasElement).width > 100,
+		);
+		const shot = PNG.sync.read(Buffer.from((await canvas!.screenshot()) as Uint8Array));
+		const link = jsQR(new Uint8ClampedArray(shot.data), shot.width, shot.height)?.data;
+		expect(link).toMatch(/\/j#/);
+		await openApp(chromium.page, link!);
+		await firefoxConnected();
+		await chromium.page.locator('[data-testid="connection"][data-state="connected"]').waitFor();
+		await chromium.page.getByTestId('file-input').setInputFiles([file.path]);
+		await page.waitForSelector('[data-testid="transfer"][data-status="incoming"]', { timeout: 30_000 });
+		await page.click('xpath/.//button[contains(., "Accept and save")]');
+		await page.waitForSelector('[data-testid="transfer"][data-status="done"]', { timeout: 120_000 });
+		await chromium.page.locator('[data-testid="transfer"][data-status="done"]').waitFor({ timeout: 30_000 });
+		const saved = join(downloads, file.name);
+		await expect.poll(() => existsSync(saved) && statSync(saved).size, { timeout: 30_000 }).toBe(file.size);
+		expect(readdirSync(downloads).filter((name) => !name.endsWith('.part'))).toEqual([file.name]);
+		expect(await sha256OfFile(saved)).toBe(file.sha256);
+		expect(errors).toEqual([]);
+	});
+});
