@@ -2,26 +2,10 @@
 // traffic, WebRTC included, can reach another address), then one `N passed, N failed` line for CI.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { ensureLoopbackNamespace } from './loopback-netns.ts';
 
 const args = process.argv.slice(2);
-const isolated = process.env.PAIRBEAM_NETNS === '1';
-
-function enterLoopbackNamespace(): number | null {
-	const inner = `ip link set lo up && exec "${process.execPath}" scripts/test.ts ${args.map((a) => `'${a}'`).join(' ')}`;
-	const env = { ...process.env, PAIRBEAM_NETNS: '1' };
-	const asRoot = process.getuid?.() === 0 ? ['-n'] : ['-r', '-n'];
-	const probe = spawnSync('unshare', [...asRoot, 'sh', '-c', 'ip link set lo up'], { stdio: 'ignore' });
-	if (probe.status !== 0) return null;
-	return spawnSync('unshare', [...asRoot, 'sh', '-c', inner], { stdio: 'inherit', env }).status ?? 1;
-}
-
-if (!isolated && process.env.PAIRBEAM_NO_NETNS !== '1') {
-	const status = enterLoopbackNamespace();
-	if (status !== null) process.exit(status);
-	console.warn(
-		'warning: cannot create a loopback-only network namespace (unshare); running tests without it',
-	);
-}
+ensureLoopbackNamespace('scripts/test.ts', args);
 
 mkdirSync('test-results', { recursive: true });
 const report = 'test-results/vitest.json';

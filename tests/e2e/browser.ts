@@ -29,6 +29,8 @@ const pickerStub = `(() => {
 })();`;
 
 export interface Peer {
+	/** The browser's profile folder; its main process carries it as --user-data-dir. */
+	profile: string;
 	context: BrowserContext;
 	page: Page;
 	cdp: CDPSession;
@@ -54,6 +56,7 @@ export async function launchPeer(origin: string, args: string[] = []): Promise<P
 	const cdp = await context.newCDPSession(page);
 	await cdp.send('Performance.enable');
 	return {
+		profile: dir,
 		context,
 		page,
 		cdp,
@@ -113,14 +116,14 @@ export async function jsHeapUsed(cdp: CDPSession): Promise<number> {
 	return metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;
 }
 
-/** Samples a peer's JS heap every 100 ms until stopped; returns the peak in bytes. */
-export function heapSampler(cdp: CDPSession): { stop(): Promise<number> } {
+/** Samples `read()` every `intervalMs` until stopped; returns the peak. */
+export function peakSampler(read: () => Promise<number>, intervalMs = 100): { stop(): Promise<number> } {
 	let peak = 0;
 	let running = true;
 	const loop = (async () => {
 		while (running) {
-			peak = Math.max(peak, await jsHeapUsed(cdp).catch(() => 0));
-			await new Promise((resolve) => setTimeout(resolve, 100));
+			peak = Math.max(peak, await read().catch(() => 0));
+			await new Promise((resolve) => setTimeout(resolve, intervalMs));
 		}
 	})();
 	return {
@@ -131,3 +134,6 @@ export function heapSampler(cdp: CDPSession): { stop(): Promise<number> } {
 		},
 	};
 }
+
+/** Samples a peer's JS heap; returns the peak in bytes. */
+export const heapSampler = (cdp: CDPSession) => peakSampler(() => jsHeapUsed(cdp));

@@ -39,7 +39,7 @@ export async function startTamperProxy(upstream: string): Promise<TamperProxy> {
 		const answer = await fetch(`${upstream}${req.url}`, {
 			method: req.method,
 			headers,
-			body: hasBody ? await body(req) : undefined,
+			body: hasBody ? new Uint8Array(await body(req)) : undefined,
 			redirect: 'manual',
 		});
 		const out: Record<string, string> = {};

@@ -56,13 +56,13 @@ function controlFrame(text: string): Uint8Array {
 
 describe('chunkSizeFor', () => {
 	it.each([
-		[262144, 131072],
-		[65536, 32768],
-		[1024 ** 3, 131072],
-		[Infinity, 131072],
-		[0, 131072],
-		[NaN, 131072],
-		[-1, 131072],
+		[262144, 262144 - DATA_HEADER_BYTES],
+		[65536, 65536 - DATA_HEADER_BYTES],
+		[1024 ** 3, 262144 - DATA_HEADER_BYTES],
+		[Infinity, 262144 - DATA_HEADER_BYTES],
+		[0, 262144 - DATA_HEADER_BYTES],
+		[NaN, 262144 - DATA_HEADER_BYTES],
+		[-1, 262144 - DATA_HEADER_BYTES],
 		[32768 + DATA_HEADER_BYTES, 32768],
 		[1024, 16384],
 	])('maxMessageSize %d gives %d-byte chunks', (max, chunk) => expect(chunkSizeFor(max)).toBe(chunk));

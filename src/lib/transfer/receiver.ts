@@ -172,7 +172,10 @@ export class IncomingTransfer extends Transfer {
 		if (toBase64(actual) === digest) {
 			file.digests[block] = actual;
 			file.verified += length;
-			await file.batcher.push(bytes);
+			// Not awaited, so the disk write of one batch overlaps checking the next blocks instead of
+			// stalling them. Memory stays bounded: credit is granted only as writes complete, and the
+			// batcher keeps its writes in order; a failed write fails the transfer here and at flush.
+			file.batcher.push(bytes).catch((error: unknown) => this.failWith(error));
 			return;
 		}
 		this.progressed(index, -length);

@@ -1,0 +1,35 @@
+// Browser memory as the OS sees it: the proportional set size (PSS) of a Chromium instance, summed over
+// its main process (found by its --user-data-dir) and every process below it. PSS, not RSS: summed RSS
+// counts the shared libraries once per process (1.1 GiB for an idle browser here), PSS splits them.
+import { readdirSync, readFileSync } from 'node:fs';
+import { descendantsOf } from '../tests/helpers/server.ts';
+
+function cmdline(pid: number): string {
+	try {
+		return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+	} catch {
+		return '';
+	}
+}
+
+function pssBytes(pid: number): number {
+	try {
+		const match = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+		return match ? Number(match[1]) * 1024 : 0;
+	} catch {
+		return 0;
+	}
+}
+
+/** Proportional resident bytes of the Chromium that runs the profile `profile`, all its processes. */
+export async function browserMemory(profile: string): Promise<number> {
+	const pids = readdirSync('/proc')
+		.filter((n) => /^\d+$/.test(n))
+		.map(Number);
+	const main = pids.find((pid) => {
+		const args = cmdline(pid);
+		return args.includes(`--user-data-dir=${profile}`) && !args.includes('--type=');
+	});
+	if (main === undefined) return 0;
+	return [main, ...descendantsOf(main)].reduce((sum, pid) => sum + pssBytes(pid), 0);
+}
