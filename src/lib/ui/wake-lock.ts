@@ -4,11 +4,15 @@
 export class WakeLock {
 	private sentinel: WakeLockSentinel | null = null;
 	private wanted = false;
+	/** The browser said no (battery saver, hidden page); ask again only when the page is shown again. */
+	private refused = false;
 
 	constructor() {
 		if (typeof document !== 'undefined') {
 			document.addEventListener('visibilitychange', () => {
-				if (document.visibilityState === 'visible' && this.wanted) void this.acquire();
+				if (document.visibilityState !== 'visible') return;
+				this.refused = false;
+				if (this.wanted) void this.acquire();
 			});
 		}
 	}
@@ -24,13 +28,14 @@ export class WakeLock {
 	}
 
 	private async acquire(): Promise<void> {
-		if (!('wakeLock' in navigator) || this.sentinel) return;
+		if (!('wakeLock' in navigator) || this.sentinel || this.refused) return;
 		try {
 			this.sentinel = await navigator.wakeLock.request('screen');
 			this.sentinel.addEventListener('release', () => (this.sentinel = null));
 		} catch {
-			// Refused (battery saver, hidden page): the transfer goes on without it.
+			// The transfer goes on without it; refreshes must not ask again five times a second.
 			this.sentinel = null;
+			this.refused = true;
 		}
 	}
 }
