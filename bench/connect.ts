@@ -1,6 +1,6 @@
 // Time to connect: from opening the deep link to the DataChannel being open, read from the app's own
 // User Timing mark in the joining page (so it is measured by the browser, not by this process's polling).
-import { launchPeer, openApp, readQr } from '../tests/e2e/browser.ts';
+import { connected, launchPeer, showCode } from '../tests/e2e/browser.ts';
 
 export async function connectTimes(origin: string, pairings: number): Promise<number[]> {
 	const rx = await launchPeer(origin);
@@ -8,15 +8,11 @@ export async function connectTimes(origin: string, pairings: number): Promise<nu
 	const times: number[] = [];
 	try {
 		for (let i = 0; i < pairings; i++) {
-			await openApp(rx.page, origin);
-			await rx.page.getByRole('button', { name: /Receive files/ }).click();
-			const link = await readQr(rx.page);
+			const link = await showCode(rx, origin);
 			// From /j#old to /j#new would only change the fragment; a blank page in between makes it a real load.
 			await tx.page.goto('about:blank');
 			await tx.page.goto(link);
-			await tx.page
-				.locator('[data-testid="connection"][data-state="connected"]')
-				.waitFor({ timeout: 30_000 });
+			await connected(tx, 30_000);
 			times.push(
 				await tx.page.evaluate(
 					() => performance.getEntriesByName('pairbeam:channel-open')[0]?.startTime ?? NaN,

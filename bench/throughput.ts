@@ -1,6 +1,14 @@
 // Throughput and memory of the real app against a bare RTCDataChannel on the same machine and bytes:
 // the bare sender pushes 256 KiB messages; its receiver either writes 4 MiB batches to OPFS or only counts.
-import { jsHeapUsed, launchPeer, openApp, peakSampler, readQr, type Peer } from '../tests/e2e/browser.ts';
+import {
+	connected,
+	jsHeapUsed,
+	launchPeer,
+	openApp,
+	peakSampler,
+	showCode,
+	type Peer,
+} from '../tests/e2e/browser.ts';
 import { browserMemory } from './process-memory.ts';
 
 export interface Memory {
@@ -49,10 +57,8 @@ async function withPeers<T>(origin: string, run: (rx: Peer, tx: Peer) => Promise
 /** One file through the real app: QR pairing, accept, save to OPFS; timed from Accept to the receiver's "done". */
 export function appTransfer(origin: string, path: string): Promise<Run> {
 	return withPeers(origin, async (rx, tx) => {
-		await openApp(rx.page, origin);
-		await rx.page.getByRole('button', { name: /Receive files/ }).click();
-		await openApp(tx.page, await readQr(rx.page));
-		await tx.page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: 30_000 });
+		await openApp(tx.page, await showCode(rx, origin));
+		await connected(tx, 30_000);
 		await tx.page.getByTestId('file-input').setInputFiles([path]);
 		const incoming = rx.page.locator('[data-testid="transfer"][data-status="incoming"]');
 		await incoming.waitFor({ timeout: 60_000 });

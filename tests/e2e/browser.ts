@@ -74,6 +74,18 @@ export async function openApp(page: Page, url: string): Promise<void> {
 	await page.locator('main[data-hydrated="true"]').waitFor();
 }
 
+/** Opens the app, presses Receive files and returns the pairing link its QR code shows (decoded from pixels). */
+export async function showCode(peer: Peer, origin: string): Promise<string> {
+	await openApp(peer.page, origin);
+	await peer.page.getByRole('button', { name: /Receive files/ }).click();
+	return readQr(peer.page);
+}
+
+/** Resolves once the peer's page says it is connected to the other device. */
+export function connected(peer: Peer, timeout = 20_000): Promise<void> {
+	return peer.page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout });
+}
+
 /** Decodes the QR code the page shows from a screenshot of it (the pixels, not a DOM attribute). */
 export async function readQr(page: Page): Promise<string> {
 	const qr = page.getByTestId('qr');

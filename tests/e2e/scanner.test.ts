@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../helpers/server';
-import { launchPeer, openApp, readQr, type Peer } from './browser';
+import { connected, launchPeer, openApp, readQr, type Peer } from './browser';
 import { builtFile, fakeCamera, writeQrVideo } from './pwa-helpers';
 
 let server: RunningServer;
@@ -42,9 +42,6 @@ function scriptsLoaded(peer: Peer): string[] {
 	});
 	return loaded;
 }
-
-const connected = (peer: Peer) =>
-	peer.page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: 20_000 });
 
 describe('QR scanner', () => {
 	it('joins the session whose QR code the camera sees, loading qr-scanner only when opened', async () => {

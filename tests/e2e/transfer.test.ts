@@ -3,7 +3,16 @@
 import { rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../helpers/server';
-import { heapSampler, launchPeer, openApp, readQr, savedFiles, type Peer } from './browser';
+import {
+	connected,
+	heapSampler,
+	launchPeer,
+	openApp,
+	readQr,
+	savedFiles,
+	showCode,
+	type Peer,
+} from './browser';
 import { makeDir, makeFile, type TestFile } from './files';
 import { sanitizeFilename } from '../../src/lib/sinks/filename';
 
@@ -40,17 +49,11 @@ afterEach(async () => {
 
 /** The receiver shows the QR code; the sender opens what the QR code says. */
 async function pairReceiverFirst(): Promise<string> {
-	await openApp(receiver.page, server.url);
-	await receiver.page.getByRole('button', { name: /Receive files/ }).click();
-	const link = await readQr(receiver.page);
+	const link = await showCode(receiver, server.url);
 	await openApp(sender.page, link);
 	await connected(receiver);
 	await connected(sender);
 	return link;
-}
-
-async function connected(peer: Peer): Promise<void> {
-	await peer.page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: 20_000 });
 }
 
 function transferCard(peer: Peer) {

@@ -3,7 +3,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../helpers/server';
-import { launchPeer, openApp, readQr, savedFiles, type Peer } from './browser';
+import { connected, launchPeer, openApp, readQr, savedFiles, showCode, type Peer } from './browser';
 import { makeDir, makeFile, type TestFile } from './files';
 import { startTamperProxy, type TamperProxy } from './tamper-proxy';
 
@@ -131,12 +131,8 @@ describe('integrity and resume', () => {
 	});
 
 	async function pairAndSend(): Promise<void> {
-		await openApp(receiver.page, server.url);
-		await receiver.page.getByRole('button', { name: /Receive files/ }).click();
-		await openApp(sender.page, await readQr(receiver.page));
-		await sender.page
-			.locator('[data-testid="connection"][data-state="connected"]')
-			.waitFor({ timeout: 20_000 });
+		await openApp(sender.page, await showCode(receiver, server.url));
+		await connected(sender);
 		await sender.page.getByTestId('file-input').setInputFiles([big.path]);
 		const incoming = receiver.page.locator('[data-testid="transfer"][data-status="incoming"]');
 		await incoming.getByRole('button', { name: 'Accept and save' }).click();

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startServer, type RunningServer } from '../helpers/server';
-import { launchPeer, openApp, readQr, savedFiles, type Peer } from './browser';
+import { connected, launchPeer, openApp, savedFiles, showCode, type Peer } from './browser';
 import { makeDir, makeFile, type TestFile } from './files';
 
 const COTURN_SECRET = 'coturn-test-secret';
@@ -79,9 +79,7 @@ async function pairThroughRelay(workerSecret: string): Promise<{ receiver: Peer;
 	const receiver = await launchPeer(server.url);
 	const sender = await launchPeer(server.url);
 	opened.peers.push(receiver, sender);
-	await openApp(receiver.page, server.url);
-	await receiver.page.getByRole('button', { name: /Receive files/ }).click();
-	await openApp(sender.page, await readQr(receiver.page));
+	await openApp(sender.page, await showCode(receiver, server.url));
 	return { receiver, sender };
 }
 
@@ -89,9 +87,7 @@ describe('TURN relay (coturn on loopback, relay-only ICE)', () => {
 	it('sends through the relay with the Worker’s time-limited credentials and says so', async () => {
 		const { receiver, sender } = await pairThroughRelay(COTURN_SECRET);
 		for (const peer of [receiver, sender]) {
-			await peer.page
-				.locator('[data-testid="connection"][data-state="connected"]')
-				.waitFor({ timeout: 30_000 });
+			await connected(peer, 30_000);
 			await expect.poll(() => peer.page.getByTestId('route').getAttribute('data-relayed')).toBe('true');
 		}
 		expect(await receiver.page.getByTestId('route').textContent()).toContain('relay');
