@@ -79,7 +79,7 @@ export class TransferHub {
 	}
 
 	views(): TransferView[] {
-		return this.transfers.map((t) => t.view(t instanceof IncomingTransfer ? t.savedTo : undefined));
+		return this.transfers.map((t) => t.view());
 	}
 
 	/** The peer is gone for good: every unfinished transfer fails, and nothing reports success. */

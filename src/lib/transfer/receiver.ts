@@ -43,7 +43,7 @@ export class IncomingTransfer extends Transfer {
 		super(id, 'receive', metas, 'incoming', channel, changed);
 	}
 
-	get savedTo(): string | undefined {
+	override get savedTo(): string | undefined {
 		return this.target?.description;
 	}
 

@@ -4,7 +4,7 @@ import type { UserError } from '../errors';
 import type { FrameChannel } from '../rtc/channel';
 import { encodeControl, type ControlMessage, type FileMeta } from '../protocol/frames';
 import { SpeedMeter, etaSeconds } from './progress';
-import type { FileStatus, FileView, TransferStatus, TransferView } from './types';
+import { isFinished, type FileStatus, type FileView, type TransferStatus, type TransferView } from './types';
 
 const isOpenStatus = (status: FileStatus): boolean =>
 	status === 'waiting' || status === 'active' || status === 'verifying';
@@ -41,7 +41,12 @@ export abstract class Transfer {
 		return this.files.reduce((sum, f) => sum + f.size, 0);
 	}
 
-	view(savedTo?: string): TransferView {
+	/** Where the files are being saved, in words (only a receiver knows). */
+	get savedTo(): string | undefined {
+		return undefined;
+	}
+
+	view(): TransferView {
 		const bytesPerSecond = this.status === 'active' ? this.meter.bytesPerSecond() : 0;
 		const remaining = this.files
 			.filter((f) => f.status === 'waiting' || f.status === 'active')
@@ -55,7 +60,7 @@ export abstract class Transfer {
 			total: this.total,
 			bytesPerSecond,
 			etaSeconds: etaSeconds(remaining, bytesPerSecond),
-			savedTo,
+			savedTo: this.savedTo,
 			error: this.error,
 		};
 	}
@@ -85,7 +90,7 @@ export abstract class Transfer {
 	}
 
 	protected end(status: TransferStatus, error?: UserError): void {
-		if (this.status === 'done' || this.status === 'cancelled' || this.status === 'failed') return;
+		if (isFinished(this.status)) return;
 		this.status = status;
 		this.error = error;
 		for (const file of this.files) {
