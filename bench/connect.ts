@@ -1,6 +1,6 @@
 // Time to connect: from opening the deep link to the DataChannel being open, read from the app's own
 // User Timing mark in the joining page (so it is measured by the browser, not by this process's polling).
-import { connected, launchPeer, showCode } from '../tests/e2e/browser.ts';
+import { connected, launchPeer, showCode } from '../tests/harness/browser.ts';
 
 export async function connectTimes(origin: string, pairings: number): Promise<number[]> {
 	const rx = await launchPeer(origin);

@@ -1,6 +1,6 @@
 // First paint and bytes of the app shell, on a first visit (network) and on an offline visit served by
 // the service worker; bytes are what the page fetched from the network (CDP encodedDataLength).
-import { launchPeer, openApp } from '../tests/e2e/browser.ts';
+import { launchPeer, openApp } from '../tests/harness/browser.ts';
 
 export interface LoadResult {
 	firstPaintMs: number;

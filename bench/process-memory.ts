@@ -2,7 +2,7 @@
 // its main process (found by its --user-data-dir) and every process below it. PSS, not RSS: summed RSS
 // counts the shared libraries once per process (1.1 GiB for an idle browser here), PSS splits them.
 import { readdirSync, readFileSync } from 'node:fs';
-import { descendantsOf } from '../tests/helpers/server.ts';
+import { descendantsOf } from '../tests/harness/server.ts';
 
 function cmdline(pid: number): string {
 	try {

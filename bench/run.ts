@@ -4,9 +4,9 @@
 import { execSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { rmSync, writeFileSync } from 'node:fs';
-import { ensureLoopbackNamespace } from '../scripts/loopback-netns.ts';
-import { makeDir, makeFile } from '../tests/e2e/files.ts';
-import { startServer } from '../tests/helpers/server.ts';
+import { ensureLoopbackNamespace } from '../tests/harness/loopback-netns.ts';
+import { makeDir, makeFile } from '../tests/harness/files.ts';
+import { startServer } from '../tests/harness/server.ts';
 import { connectTimes } from './connect.ts';
 import { firstLoad } from './first-load.ts';
 import { signalingLoad } from './signaling.ts';

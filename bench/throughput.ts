@@ -6,9 +6,11 @@ import {
 	launchPeer,
 	openApp,
 	peakSampler,
+	sendFiles,
 	showCode,
+	waitForStatus,
 	type Peer,
-} from '../tests/e2e/browser.ts';
+} from '../tests/harness/browser.ts';
 import { browserMemory } from './process-memory.ts';
 
 export interface Memory {
@@ -59,13 +61,13 @@ export function appTransfer(origin: string, path: string): Promise<Run> {
 	return withPeers(origin, async (rx, tx) => {
 		await openApp(tx.page, await showCode(rx, origin));
 		await connected(tx, 30_000);
-		await tx.page.getByTestId('file-input').setInputFiles([path]);
+		await sendFiles(tx, [path]);
 		const incoming = rx.page.locator('[data-testid="transfer"][data-status="incoming"]');
 		await incoming.waitFor({ timeout: 60_000 });
 		const memory = sampleMemory(rx, tx);
 		const started = performance.now();
 		await incoming.getByRole('button', { name: 'Accept and save' }).click();
-		await rx.page.locator('[data-testid="transfer"][data-status="done"]').waitFor({ timeout: 30 * 60_000 });
+		await waitForStatus(rx, 'done', 30 * 60_000);
 		const ms = performance.now() - started;
 		return { ms, ...(await memory.stop()) };
 	});

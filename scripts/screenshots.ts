@@ -3,8 +3,8 @@
 // `unshare -n sh -c 'ip link set lo up && exec node scripts/screenshots.ts'`.
 import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS } from '../tests/e2e/browser.ts';
-import { startServer } from '../tests/helpers/server.ts';
+import { CHROMIUM_ARGS } from '../tests/harness/browser.ts';
+import { startServer } from '../tests/harness/server.ts';
 
 const server = await startServer({ skipBuild: true, vars: { STUN_URLS: '' } });
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });

@@ -2,7 +2,7 @@
 // traffic, WebRTC included, can reach another address), then one `N passed, N failed` line for CI.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { ensureLoopbackNamespace } from './loopback-netns.ts';
+import { ensureLoopbackNamespace } from '../tests/harness/loopback-netns.ts';
 
 const args = process.argv.slice(2);
 ensureLoopbackNamespace('scripts/test.ts', args);

@@ -2,10 +2,10 @@
 // connected with an incoming offer, transfer done. No serious or critical violation is allowed.
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../helpers/server';
-import { launchPeer, openApp, readQr, type Peer } from './browser';
-import { makeDir, makeFile } from './files';
-import { seriousA11yViolations, type AxeViolation } from './pwa-helpers';
+import { startServer, type RunningServer } from '../harness/server';
+import { launchPeer, openApp, readQr, sendFiles, waitForStatus, type Peer } from '../harness/browser';
+import { makeDir, makeFile } from '../harness/files';
+import { seriousA11yViolations, type AxeViolation } from '../harness/pwa-helpers';
 
 let server: RunningServer;
 let dir: string;
@@ -52,15 +52,13 @@ describe('accessibility', () => {
 			await receiver.page
 				.locator('[data-testid="connection"][data-state="connected"]')
 				.waitFor({ timeout: 20_000 });
-			await sender.page.getByTestId('file-input').setInputFiles([makeFile(dir, 'report.pdf', 200_000).path]);
+			await sendFiles(sender, [makeFile(dir, 'report.pdf', 200_000).path]);
 			const offer = receiver.page.locator('[data-testid="transfer"][data-status="incoming"]');
 			await offer.waitFor();
 			results = { ...results, ...(await audit(receiver, 'connected, incoming offer')) };
 
 			await offer.getByRole('button', { name: 'Accept and save' }).click();
-			await receiver.page
-				.locator('[data-testid="transfer"][data-status="done"]')
-				.waitFor({ timeout: 30_000 });
+			await waitForStatus(receiver, 'done', 30_000);
 			results = { ...results, ...(await audit(receiver, 'transfer done')) };
 			results = { ...results, ...(await audit(sender, 'sender, transfer done')) };
 

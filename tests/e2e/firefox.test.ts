@@ -9,9 +9,17 @@ import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../helpers/server';
-import { launchPeer, openApp, readQr, savedFiles, type Peer } from './browser';
-import { makeDir, makeFile, type TestFile } from './files';
+import { startServer, type RunningServer } from '../harness/server';
+import {
+	launchPeer,
+	openApp,
+	readQr,
+	savedFiles,
+	sendFiles,
+	waitForStatus,
+	type Peer,
+} from '../harness/browser';
+import { makeDir, makeFile, type TestFile } from '../harness/files';
 
 let server: RunningServer;
 let dir: string;
@@ -104,7 +112,7 @@ describe('Firefox ESR with Chromium', () => {
 		await (input as ElementHandle<HTMLInputElement> | null)?.uploadFile(file.path);
 		const incoming = chromium.page.locator('[data-testid="transfer"][data-status="incoming"]');
 		await incoming.getByRole('button', { name: 'Accept and save' }).click();
-		await chromium.page.locator('[data-testid="transfer"][data-status="done"]').waitFor({ timeout: 120_000 });
+		await waitForStatus(chromium, 'done', 120_000);
 		await page.waitForSelector('[data-testid="transfer"][data-status="done"]', { timeout: 30_000 });
 		expect(await savedFiles(chromium.page)).toEqual([
 			{ name: file.name, size: file.size, sha256: file.sha256 },
@@ -125,11 +133,11 @@ describe('Firefox ESR with Chromium', () => {
 		await openApp(chromium.page, link!);
 		await firefoxConnected();
 		await chromium.page.locator('[data-testid="connection"][data-state="connected"]').waitFor();
-		await chromium.page.getByTestId('file-input').setInputFiles([file.path]);
+		await sendFiles(chromium, [file.path]);
 		await page.waitForSelector('[data-testid="transfer"][data-status="incoming"]', { timeout: 30_000 });
 		await page.click('xpath/.//button[contains(., "Accept and save")]');
 		await page.waitForSelector('[data-testid="transfer"][data-status="done"]', { timeout: 120_000 });
-		await chromium.page.locator('[data-testid="transfer"][data-status="done"]').waitFor({ timeout: 30_000 });
+		await waitForStatus(chromium, 'done', 30_000);
 		const saved = join(downloads, file.name);
 		await expect.poll(() => existsSync(saved) && statSync(saved).size, { timeout: 30_000 }).toBe(file.size);
 		expect(readdirSync(downloads).filter((name) => !name.endsWith('.part'))).toEqual([file.name]);

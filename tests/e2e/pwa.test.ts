@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../helpers/server';
-import { launchPeer, openApp, type Peer } from './browser';
-import { serviceWorkerActivated } from './pwa-helpers';
+import { startServer, type RunningServer } from '../harness/server';
+import { launchPeer, openApp, type Peer } from '../harness/browser';
+import { serviceWorkerActivated } from '../harness/pwa-helpers';
 
 let server: RunningServer;
 let peer: Peer;

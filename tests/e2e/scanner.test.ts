@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../helpers/server';
-import { connected, launchPeer, openApp, readQr, type Peer } from './browser';
-import { builtFile, fakeCamera, writeQrVideo } from './pwa-helpers';
+import { startServer, type RunningServer } from '../harness/server';
+import { connected, launchPeer, openApp, readQr, type Peer } from '../harness/browser';
+import { builtFile, fakeCamera, writeQrVideo } from '../harness/pwa-helpers';
 
 let server: RunningServer;
 let dir: string;

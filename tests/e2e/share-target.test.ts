@@ -3,10 +3,10 @@
 // copies are deleted once sent or discarded.
 import { rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../helpers/server';
-import { launchPeer, openApp, readQr, savedFiles, type Peer } from './browser';
-import { makeDir, makeFile, type TestFile } from './files';
-import { serviceWorkerActivated, sharedEntries, shareToApp } from './pwa-helpers';
+import { startServer, type RunningServer } from '../harness/server';
+import { launchPeer, openApp, readQr, savedFiles, waitForStatus, type Peer } from '../harness/browser';
+import { makeDir, makeFile, type TestFile } from '../harness/files';
+import { serviceWorkerActivated, sharedEntries, shareToApp } from '../harness/pwa-helpers';
 
 let server: RunningServer;
 let dir: string;
@@ -60,14 +60,10 @@ describe('share target', () => {
 		try {
 			await openApp(receiver.page, await readQr(sender.page));
 			const card = receiver.page.getByTestId('transfer').first();
-			await receiver.page
-				.locator('[data-testid="transfer"][data-status="incoming"]')
-				.waitFor({ timeout: 30_000 });
+			await waitForStatus(receiver, 'incoming', 30_000);
 			await card.getByRole('button', { name: 'Accept and save' }).click();
-			await receiver.page
-				.locator('[data-testid="transfer"][data-status="done"]')
-				.waitFor({ timeout: 60_000 });
-			await sender.page.locator('[data-testid="transfer"][data-status="done"]').waitFor();
+			await waitForStatus(receiver, 'done', 60_000);
+			await waitForStatus(sender, 'done');
 			expect(await savedFiles(receiver.page)).toEqual(
 				files
 					.map((f) => ({ name: f.name, size: f.size, sha256: f.sha256 }))

@@ -2,7 +2,7 @@
 // code's pixels, send real bytes, and compare SHA-256 of what landed on the receiver's disk.
 import { rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../helpers/server';
+import { startServer, type RunningServer } from '../harness/server';
 import {
 	connected,
 	heapSampler,
@@ -10,10 +10,12 @@ import {
 	openApp,
 	readQr,
 	savedFiles,
+	sendFiles,
 	showCode,
+	waitForStatus,
 	type Peer,
-} from './browser';
-import { makeDir, makeFile, type TestFile } from './files';
+} from '../harness/browser';
+import { makeDir, makeFile, type TestFile } from '../harness/files';
 import { sanitizeFilename } from '../../src/lib/sinks/filename';
 
 let server: RunningServer;
@@ -79,10 +81,6 @@ const fileStatuses = (peer: Peer) =>
 		.getByTestId('file')
 		.evaluateAll((items) => items.map((item) => item.getAttribute('data-status')));
 
-async function waitForStatus(peer: Peer, status: string, timeout = 60_000): Promise<void> {
-	await peer.page.locator(`[data-testid="transfer"][data-status="${status}"]`).first().waitFor({ timeout });
-}
-
 describe('transfer between two Chromium peers', () => {
 	it('pairs by QR code and sends 0 B, 1 MiB and 64 MiB files byte-identical', async () => {
 		const link = await pairReceiverFirst();
@@ -90,9 +88,7 @@ describe('transfer between two Chromium peers', () => {
 		// The join token and key are gone from the sender's address bar once it has joined.
 		expect(sender.page.url()).toBe(`${server.url}/j`);
 
-		await sender.page
-			.getByTestId('file-input')
-			.setInputFiles([files.empty.path, files.small.path, files.big.path]);
+		await sendFiles(sender, [files.empty.path, files.small.path, files.big.path]);
 		await waitForStatus(receiver, 'incoming');
 		const card = transferCard(receiver);
 		await expect.poll(() => card.getByTestId('file').count()).toBe(3);
@@ -126,7 +122,7 @@ describe('transfer between two Chromium peers', () => {
 
 	it('tells the sender when the receiver declines, and saves nothing', async () => {
 		await pairReceiverFirst();
-		await sender.page.getByTestId('file-input').setInputFiles([files.small.path]);
+		await sendFiles(sender, [files.small.path]);
 		await waitForStatus(receiver, 'incoming');
 		await transferCard(receiver).getByRole('button', { name: 'Decline' }).click();
 		await waitForStatus(sender, 'declined');
@@ -192,7 +188,7 @@ describe('transfer between two Chromium peers', () => {
 	it('works the other way round: the sender picks files first and shows the QR code', async () => {
 		await openApp(sender.page, server.url);
 		await sender.page.getByRole('button', { name: /Send files/ }).click();
-		await sender.page.getByTestId('file-input').setInputFiles([files.small.path, files.empty.path]);
+		await sendFiles(sender, [files.small.path, files.empty.path]);
 		await expect.poll(() => sender.page.getByRole('button', { name: /^Remove / }).count()).toBe(2);
 		const link = await readQr(sender.page);
 		await openApp(receiver.page, link);

@@ -2,10 +2,20 @@
 // and every received byte is checked against the sender's block digests.
 import { rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../helpers/server';
-import { connected, launchPeer, openApp, readQr, savedFiles, showCode, type Peer } from './browser';
-import { makeDir, makeFile, type TestFile } from './files';
-import { startTamperProxy, type TamperProxy } from './tamper-proxy';
+import { startServer, type RunningServer } from '../harness/server';
+import {
+	connected,
+	launchPeer,
+	openApp,
+	readQr,
+	savedFiles,
+	sendFiles,
+	showCode,
+	waitForStatus,
+	type Peer,
+} from '../harness/browser';
+import { makeDir, makeFile, type TestFile } from '../harness/files';
+import { startTamperProxy, type TamperProxy } from '../harness/tamper-proxy';
 
 let server: RunningServer;
 let dir: string;
@@ -61,7 +71,7 @@ describe('a tampering signaling server', () => {
 		await sender.context.addInitScript(countSends);
 		await openApp(sender.page, proxy.url);
 		await sender.page.getByRole('button', { name: /Send files/ }).click();
-		await sender.page.getByTestId('file-input').setInputFiles([small.path]);
+		await sendFiles(sender, [small.path]);
 		const link = await readQr(sender.page);
 		expect(link.startsWith(`${proxy.url}/j#`)).toBe(true);
 		await openApp(receiver.page, link);
@@ -133,14 +143,14 @@ describe('integrity and resume', () => {
 	async function pairAndSend(): Promise<void> {
 		await openApp(sender.page, await showCode(receiver, server.url));
 		await connected(sender);
-		await sender.page.getByTestId('file-input').setInputFiles([big.path]);
+		await sendFiles(sender, [big.path]);
 		const incoming = receiver.page.locator('[data-testid="transfer"][data-status="incoming"]');
 		await incoming.getByRole('button', { name: 'Accept and save' }).click();
 	}
 
 	async function doneAndIdentical(): Promise<void> {
-		await receiver.page.locator('[data-testid="transfer"][data-status="done"]').waitFor({ timeout: 120_000 });
-		await sender.page.locator('[data-testid="transfer"][data-status="done"]').waitFor({ timeout: 30_000 });
+		await waitForStatus(receiver, 'done', 120_000);
+		await waitForStatus(sender, 'done', 30_000);
 		expect(await savedFiles(receiver.page)).toEqual([{ name: big.name, size: big.size, sha256: big.sha256 }]);
 	}
 
@@ -185,7 +195,7 @@ describe('integrity and resume', () => {
 			return pcs.length;
 		});
 		expect(closed).toBe(1);
-		await sender.page.locator('[data-testid="transfer"][data-status="paused"]').waitFor({ timeout: 10_000 });
+		await waitForStatus(sender, 'paused', 10_000);
 		await doneAndIdentical();
 		expect(await receiver.page.evaluate(() => (window as unknown as { __pcs: unknown[] }).__pcs.length)).toBe(
 			2,
@@ -206,7 +216,7 @@ describe('integrity and resume', () => {
 			// Not 1000/1001: to the server this is a lost connection, like a network change.
 			w.__sockets.forEach((ws) => ws.close(4000, 'network changed'));
 		});
-		await sender.page.locator('[data-testid="transfer"][data-status="paused"]').waitFor({ timeout: 10_000 });
+		await waitForStatus(sender, 'paused', 10_000);
 		await doneAndIdentical();
 		const sockets = await receiver.page.evaluate(
 			() => (window as unknown as { __sockets: unknown[] }).__sockets.length,

@@ -3,9 +3,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startServer, type RunningServer } from '../helpers/server';
-import { connected, launchPeer, openApp, savedFiles, showCode, type Peer } from './browser';
-import { makeDir, makeFile, type TestFile } from './files';
+import { freePort, startServer, type RunningServer } from '../harness/server';
+import {
+	connected,
+	launchPeer,
+	openApp,
+	savedFiles,
+	sendFiles,
+	showCode,
+	waitForStatus,
+	type Peer,
+} from '../harness/browser';
+import { makeDir, makeFile, type TestFile } from '../harness/files';
 
 const COTURN_SECRET = 'coturn-test-secret';
 let turnPort: number;
@@ -91,12 +100,12 @@ describe('TURN relay (coturn on loopback, relay-only ICE)', () => {
 			await expect.poll(() => peer.page.getByTestId('route').getAttribute('data-relayed')).toBe('true');
 		}
 		expect(await receiver.page.getByTestId('route').textContent()).toContain('relay');
-		await sender.page.getByTestId('file-input').setInputFiles([file.path]);
+		await sendFiles(sender, [file.path]);
 		await receiver.page
 			.locator('[data-testid="transfer"][data-status="incoming"]')
 			.getByRole('button', { name: 'Accept and save' })
 			.click();
-		await receiver.page.locator('[data-testid="transfer"][data-status="done"]').waitFor({ timeout: 60_000 });
+		await waitForStatus(receiver, 'done', 60_000);
 		expect(await savedFiles(receiver.page)).toEqual([
 			{ name: file.name, size: file.size, sha256: file.sha256 },
 		]);

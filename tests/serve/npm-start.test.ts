@@ -5,7 +5,7 @@ import { connect as tcpConnect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { ServerMessage } from '../../src/lib/protocol/signaling';
-import { isAlive, startServer, type RunningServer } from '../helpers/server';
+import { isAlive, startServer, type RunningServer } from '../harness/server';
 
 let server: RunningServer;
 

@@ -149,3 +149,13 @@ export function peakSampler(read: () => Promise<number>, intervalMs = 100): { st
 
 /** Samples a peer's JS heap; returns the peak in bytes. */
 export const heapSampler = (cdp: CDPSession) => peakSampler(() => jsHeapUsed(cdp));
+
+/** Resolves once the page shows a transfer card in `status` (incoming, active, done, failed, …). */
+export async function waitForStatus(peer: Peer, status: string, timeout = 60_000): Promise<void> {
+	await peer.page.locator(`[data-testid="transfer"][data-status="${status}"]`).first().waitFor({ timeout });
+}
+
+/** Picks `paths` on the peer's send screen, as a user choosing files would. */
+export async function sendFiles(peer: Peer, paths: string[]): Promise<void> {
+	await peer.page.getByTestId('file-input').setInputFiles(paths);
+}
