@@ -1,5 +1,5 @@
 // Small statistics for the benchmark: medians and percentiles of one run's samples, and MB/s in 10^6 bytes
-// (what file-transfer tools quote), so figures compare with BROWSERS.md.
+// (what file-transfer tools quote), so figures compare with docs/measurements.md.
 
 export function percentile(values: readonly number[], p: number): number {
 	if (values.length === 0) return Number.NaN;

@@ -74,7 +74,7 @@ afterEach(async () => {
 
 /**
  * Opens the app in Firefox. Every document first takes a fake camera stream and keeps it: without one,
- * Firefox offers no loopback candidates (BROWSERS.md).
+ * Firefox offers no loopback candidates (docs/measurements.md).
  */
 async function openInFirefox(url: string): Promise<void> {
 	await page.evaluateOnNewDocument(() => {
