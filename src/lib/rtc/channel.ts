@@ -1,15 +1,9 @@
-// Sends frames on the current DataChannel without overfilling its buffer: above the high-water mark the
-// sender waits for `bufferedamountlow` (thresholds from 256 KiB to 12 MiB measured the same here; CPU-bound).
-// Transfers keep one FrameChannel for their whole life; after a reconnection it points at the new channel.
+// Adapts an RTCDataChannel to the engine's FramePort: above the high-water mark a send waits for
+// `bufferedamountlow` (thresholds from 256 KiB to 12 MiB measured the same here; CPU-bound).
+import { ChannelClosedError, type FramePort, type PortListener } from '../transfer/channel';
 import { BUFFER_LOW_BYTES } from './peer';
 
 const HIGH_WATER_BYTES = 4 * BUFFER_LOW_BYTES;
-
-export class ChannelClosedError extends Error {
-	constructor() {
-		super('The data channel is closed');
-	}
-}
 
 function drained(channel: RTCDataChannel): Promise<void> {
 	return new Promise((resolve, reject) => {
@@ -27,37 +21,23 @@ function drained(channel: RTCDataChannel): Promise<void> {
 	});
 }
 
-export class FrameChannel {
-	private raw: RTCDataChannel | null = null;
+export class DataChannelPort implements FramePort {
+	constructor(private readonly channel: RTCDataChannel) {}
 
-	attach(raw: RTCDataChannel): void {
-		this.raw = raw;
+	get open(): boolean {
+		return this.channel.readyState === 'open';
 	}
 
-	detach(): void {
-		this.raw = null;
+	async ready(): Promise<void> {
+		while (this.open && this.channel.bufferedAmount > HIGH_WATER_BYTES) await drained(this.channel);
 	}
 
-	get attached(): boolean {
-		return this.raw !== null;
+	send(frame: Uint8Array<ArrayBuffer>): void {
+		this.channel.send(frame);
 	}
 
-	isCurrent(raw: RTCDataChannel): boolean {
-		return this.raw === raw;
-	}
-
-	/**
-	 * Sends once the buffer has room. `stillWanted` is checked at the last moment before the frame goes
-	 * out, so a send loop replaced while it waited (rewind, resume) never slips a stale frame in.
-	 * Resolves false when the frame was dropped for that reason.
-	 */
-	async send(frame: Uint8Array<ArrayBuffer>, stillWanted: () => boolean = () => true): Promise<boolean> {
-		const channel = this.raw;
-		if (!channel) throw new ChannelClosedError();
-		while (channel.readyState === 'open' && channel.bufferedAmount > HIGH_WATER_BYTES) await drained(channel);
-		if (channel !== this.raw || channel.readyState !== 'open') throw new ChannelClosedError();
-		if (!stillWanted()) return false;
-		channel.send(frame);
-		return true;
+	listen(listener: PortListener): void {
+		this.channel.addEventListener('message', (event) => listener.message(event.data as ArrayBuffer));
+		this.channel.addEventListener('close', () => listener.close());
 	}
 }

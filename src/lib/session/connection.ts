@@ -3,6 +3,7 @@
 // The UI only sees `state`, `error`, the verification code and the transfer views.
 import { peerGone, userError, type UserError } from '../errors';
 import type { IceServer, Role, ServerMessage, SignalData } from '../protocol/signaling';
+import { DataChannelPort } from '../rtc/channel';
 import { PeerLink, type LinkState } from '../rtc/peer';
 import { TransferHub } from '../transfer/hub';
 import type { TransferView } from '../transfer/types';
@@ -202,7 +203,7 @@ export class Connection {
 					// A User Timing mark: `npm run bench` reads it to time deep link → open channel.
 					performance.mark('pairbeam:channel-open');
 					channel.addEventListener('close', () => this.linkLost(peer));
-					this.hub.attach(channel, peer.pc.sctp?.maxMessageSize ?? 65_536);
+					this.hub.attach(new DataChannelPort(channel), peer.pc.sctp?.maxMessageSize ?? 65_536);
 					this.set('connected');
 				},
 				state: (state: LinkState, error) => {

@@ -2,7 +2,6 @@
 // (data frames carry no transfer id, so one transfer per direction runs at a time). The hub outlives
 // channels: when one drops, transfers pause; when the next opens, they resume from verified blocks.
 import { userError, type UserError } from '../errors';
-import { FrameChannel } from '../rtc/channel';
 import {
 	chunkSizeFor,
 	controlFits,
@@ -11,9 +10,10 @@ import {
 	type ControlMessage,
 } from '../protocol/frames';
 import { randomAlphanumeric } from '../protocol/random';
+import { FrameChannel, type FramePort } from './channel';
 import { IncomingTransfer } from './receiver';
-import { OutgoingTransfer, fileMeta } from './sender';
-import type { Transfer } from './transfer';
+import { OutgoingTransfer, fileMeta, type FileSource } from './sender';
+import type { Transfer, TransferContext } from './transfer';
 import { isFinished, type TransferView } from './types';
 
 export interface HubEvents {
@@ -21,6 +21,11 @@ export interface HubEvents {
 	text(text: string): void;
 	/** The peer sent something that breaks the protocol; the hub has stopped. */
 	broken(error: UserError): void;
+}
+
+export interface HubOptions {
+	/** The clock for speed and ETA, in milliseconds (default: performance.now). */
+	now?: () => number;
 }
 
 /** Control frames (an offer) must fit one message on every browser. */
@@ -31,29 +36,42 @@ export class TransferHub {
 	private chunkBytes = chunkSizeFor(0);
 	private maxMessageSize = MAX_CONTROL_BYTES;
 	readonly transfers: Transfer[] = [];
+	private readonly incoming: IncomingTransfer[] = [];
 	private readonly outbox: OutgoingTransfer[] = [];
 	private offered = new WeakSet<OutgoingTransfer>();
+	private readonly context: TransferContext;
 
-	constructor(private readonly events: HubEvents) {}
+	constructor(
+		private readonly events: HubEvents,
+		options: HubOptions = {},
+	) {
+		this.context = {
+			channel: this.channel,
+			changed: () => this.onChange(),
+			now: options.now ?? (() => performance.now()),
+		};
+	}
 
-	/** Starts using a newly opened channel; paused transfers continue on it. */
-	attach(raw: RTCDataChannel, maxMessageSize: number): void {
+	/** Starts using a newly opened port; paused transfers continue on it. */
+	attach(port: FramePort, maxMessageSize: number): void {
 		// The old channel may have died without a close event (its connection was closed locally).
 		if (this.channel.attached) this.pauseAll();
-		this.channel.attach(raw);
+		this.channel.attach(port);
 		this.chunkBytes = chunkSizeFor(maxMessageSize);
 		this.maxMessageSize = Math.min(maxMessageSize || MAX_CONTROL_BYTES, MAX_CONTROL_BYTES);
-		raw.addEventListener('message', (event) => {
-			if (this.channel.isCurrent(raw)) this.onMessage(event.data as ArrayBuffer);
+		port.listen({
+			message: (data) => {
+				if (this.channel.isCurrent(port)) this.onMessage(data);
+			},
+			close: () => this.detach(port),
 		});
-		raw.addEventListener('close', () => this.detach(raw));
-		for (const transfer of this.transfers) if (transfer instanceof IncomingTransfer) transfer.resume();
+		for (const transfer of this.incoming) transfer.resume();
 		this.pump();
 		this.events.changed();
 	}
 
 	/** Queues files for sending; they are offered once any earlier outgoing transfer has finished. */
-	send(files: File[]): UserError | null {
+	send(files: readonly FileSource[]): UserError | null {
 		if (files.length === 0) return userError('No files were picked.', 'Pick one or more files to send.');
 		const id = randomAlphanumeric(16);
 		if (!controlFits({ t: 'offer', transfer: id, files: files.map(fileMeta) }, this.maxMessageSize)) {
@@ -62,7 +80,7 @@ export class TransferHub {
 				'Send them in smaller groups (up to about 1,000 at a time).',
 			);
 		}
-		const transfer = new OutgoingTransfer(id, files, this.channel, this.chunkBytes, () => this.onChange());
+		const transfer = new OutgoingTransfer(id, files, this.chunkBytes, this.context);
 		this.transfers.push(transfer);
 		this.outbox.push(transfer);
 		this.pump();
@@ -78,6 +96,11 @@ export class TransferHub {
 		return this.transfers.find((t) => t.id === id);
 	}
 
+	/** The transfer the other device offered under `id`: only these can be accepted or declined. */
+	findIncoming(id: string): IncomingTransfer | undefined {
+		return this.incoming.find((t) => t.id === id);
+	}
+
 	views(): TransferView[] {
 		return this.transfers.map((t) => t.view());
 	}
@@ -90,8 +113,8 @@ export class TransferHub {
 		this.events.changed();
 	}
 
-	private detach(raw: RTCDataChannel): void {
-		if (this.channel.isCurrent(raw)) this.pauseAll();
+	private detach(port: FramePort): void {
+		if (this.channel.isCurrent(port)) this.pauseAll();
 	}
 
 	private pauseAll(): void {
@@ -119,9 +142,7 @@ export class TransferHub {
 	}
 
 	private activeIncoming(): IncomingTransfer | undefined {
-		return this.transfers.find(
-			(t): t is IncomingTransfer => t instanceof IncomingTransfer && t.status === 'active',
-		);
+		return this.incoming.find((t) => t.status === 'active');
 	}
 
 	private onMessage(data: ArrayBuffer): void {
@@ -142,15 +163,13 @@ export class TransferHub {
 		if (message.t === 'offer') {
 			// A repeated offer (re-sent after a reconnection) is the same transfer.
 			if (this.find(message.transfer)) return;
-			this.transfers.push(
-				new IncomingTransfer(message.transfer, message.files, this.channel, () => this.onChange()),
-			);
+			const transfer = new IncomingTransfer(message.transfer, message.files, this.context);
+			this.transfers.push(transfer);
+			this.incoming.push(transfer);
 			this.events.changed();
 			return;
 		}
-		const transfer = this.find(message.transfer);
-		if (transfer instanceof OutgoingTransfer || transfer instanceof IncomingTransfer)
-			transfer.onControl(message);
+		this.find(message.transfer)?.onControl(message);
 	}
 
 	private break(reason: string): void {

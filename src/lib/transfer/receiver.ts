@@ -2,12 +2,12 @@
 // batches verified blocks into ~4 MiB disk writes (one write per message cost a third of the speed), and
 // grants the sender credit only as writes complete, so memory stays flat. A damaged block is re-requested.
 import { fileError, userError, type UserError } from '../errors';
-import { ChannelClosedError, type FrameChannel } from '../rtc/channel';
 import type { ControlMessage, FileMeta } from '../protocol/frames';
 import type { FileSink, SaveTarget } from '../sinks/sink';
+import { ChannelClosedError } from './channel';
 import { BLOCK_BYTES, blockLength, concat, fileDigest, sha256, toBase64 } from './blocks';
 import { CREDIT_WINDOW_BYTES, WriteBatcher, creditAfterWrite } from './credit';
-import { Transfer } from './transfer';
+import { Transfer, type TransferContext } from './transfer';
 
 interface OpenFile {
 	index: number;
@@ -29,6 +29,9 @@ export class IncomingTransfer extends Transfer {
 	private current: OpenFile | undefined;
 	/** Data bytes taken off the current channel and written (or discarded): the base of the credit. */
 	private consumed = 0;
+	/** Data bytes that arrived on the current channel, and the cumulative credit granted on it. */
+	private arrived = 0;
+	private granted = 0;
 	/** A damaged block was reported; everything until the sender's `rewound` marker is stale. */
 	private awaitingRewind = false;
 	/** Frames are handled one after another, in arrival order, while disk writes are awaited. */
@@ -37,10 +40,9 @@ export class IncomingTransfer extends Transfer {
 	constructor(
 		id: string,
 		readonly metas: FileMeta[],
-		channel: FrameChannel,
-		changed: () => void,
+		context: TransferContext,
 	) {
-		super(id, 'receive', metas, 'incoming', channel, changed);
+		super(id, 'receive', metas, 'incoming', context);
 	}
 
 	override get savedTo(): string | undefined {
@@ -51,6 +53,7 @@ export class IncomingTransfer extends Transfer {
 		if (this.status !== 'incoming') return;
 		this.target = target;
 		this.status = 'active';
+		this.granted = CREDIT_WINDOW_BYTES;
 		this.changed();
 		await this.send({ t: 'accept', transfer: this.id, credit: CREDIT_WINDOW_BYTES });
 	}
@@ -62,6 +65,16 @@ export class IncomingTransfer extends Transfer {
 	}
 
 	onData(fileIndex: number, offset: number, payload: Uint8Array): void {
+		// Counted on arrival, not in the queue: a sender that ignores its credit must not fill memory.
+		this.arrived += payload.byteLength;
+		if (this.arrived > this.granted) {
+			return this.stop(
+				userError(
+					'The other device sent more data than it was allowed to, so the transfer stopped.',
+					'Send the files again; if it happens again, update Pairbeam on both devices.',
+				),
+			);
+		}
 		// Each message event has its own ArrayBuffer, so the payload view stays valid in the queue.
 		this.enqueue(() => this.handleData(fileIndex, offset, payload));
 	}
@@ -87,6 +100,8 @@ export class IncomingTransfer extends Transfer {
 	pause(): void {
 		if (this.status !== 'active') return;
 		this.status = 'paused';
+		this.arrived = 0;
+		this.granted = 0;
 		this.changed();
 		this.enqueue(async () => {
 			const file = this.current;
@@ -113,6 +128,7 @@ export class IncomingTransfer extends Transfer {
 			const index = this.current?.index ?? this.files.findIndex((f) => f.status === 'waiting');
 			if (index < 0) return;
 			const offset = this.current?.verified ?? 0;
+			this.granted = CREDIT_WINDOW_BYTES;
 			await this.send({ t: 'resume', transfer: this.id, index, offset, credit: CREDIT_WINDOW_BYTES });
 		});
 	}
@@ -131,16 +147,25 @@ export class IncomingTransfer extends Transfer {
 	private failWith(error: unknown): void {
 		// A send that met a closed channel is not a failure: the hub pauses or fails the transfer itself.
 		if (error instanceof ChannelClosedError) return;
-		if (this.status !== 'active' && this.status !== 'paused') return;
-		const index = this.current?.index ?? this.files.findIndex((f) => f.status === 'active');
-		const name = this.files[index]?.name ?? 'the file';
-		const failure =
+		const name = this.files[this.openIndex()]?.name ?? 'the file';
+		this.stop(
 			error instanceof ProtocolViolation
 				? userError(`The other device sent “${name}” out of order (${error.message}).`, 'Send it again.')
-				: fileError(error, name);
+				: fileError(error, name),
+		);
+	}
+
+	/** Ends the transfer with `failure` and tells the sender why. */
+	private stop(failure: UserError): void {
+		if (this.status !== 'active' && this.status !== 'paused') return;
+		const index = this.openIndex();
 		void this.send({ t: 'cancel', transfer: this.id, index: null, reason: failure.message }).catch(() => {});
 		if (index >= 0) this.files[index].error = failure;
 		this.fail(failure);
+	}
+
+	private openIndex(): number {
+		return this.current?.index ?? this.files.findIndex((f) => f.status === 'active');
 	}
 
 	private accepting(index: number): boolean {
@@ -213,7 +238,9 @@ export class IncomingTransfer extends Transfer {
 	private async consume(bytes: number): Promise<void> {
 		this.consumed += bytes;
 		if (this.status !== 'active') return;
-		await this.send({ t: 'credit', transfer: this.id, credit: creditAfterWrite(this.consumed) });
+		const credit = creditAfterWrite(this.consumed);
+		this.granted = Math.max(this.granted, credit);
+		await this.send({ t: 'credit', transfer: this.id, credit });
 	}
 
 	private async finishFile(index: number, digest: string): Promise<void> {

@@ -2,16 +2,19 @@
 // receiver granted (its disk is slower than the channel), with a SHA-256 digest after every 1 MiB block.
 // A rewind (damaged block) or resume (new channel) restarts the send loop at the receiver's verified offset.
 import { fileError, userError, type UserError } from '../errors';
-import { ChannelClosedError, type FrameChannel } from '../rtc/channel';
 import { encodeData, type ControlMessage, type FileMeta } from '../protocol/frames';
+import { ChannelClosedError } from './channel';
 import { BLOCK_BYTES, blockCount, fileDigest, sha256, toBase64 } from './blocks';
 import { SendWindow } from './credit';
-import { Transfer } from './transfer';
+import { Transfer, type TransferContext } from './transfer';
 
 /** Read size; a multiple of BLOCK_BYTES so every slice holds whole blocks. */
 const READ_BYTES = 4 * BLOCK_BYTES;
 
-export function fileMeta(file: File): FileMeta {
+/** What the sender reads: a picked File, or anything else with a size, slices and a File's metadata. */
+export type FileSource = Pick<Blob, 'size' | 'slice'> & Pick<File, 'name' | 'type' | 'lastModified'>;
+
+export function fileMeta(file: FileSource): FileMeta {
 	return { name: file.name, size: file.size, type: file.type, lastModified: file.lastModified };
 }
 
@@ -28,12 +31,11 @@ export class OutgoingTransfer extends Transfer {
 
 	constructor(
 		id: string,
-		private readonly sources: File[],
-		channel: FrameChannel,
+		private readonly sources: readonly FileSource[],
 		private readonly chunkBytes: number,
-		changed: () => void,
+		context: TransferContext,
 	) {
-		super(id, 'send', sources.map(fileMeta), 'offered', channel, changed);
+		super(id, 'send', sources.map(fileMeta), 'offered', context);
 		this.digests = sources.map(() => []);
 	}
 
@@ -81,7 +83,6 @@ export class OutgoingTransfer extends Transfer {
 		}
 	}
 
-	/** This user cancels one file (index) or everything (null); the receiver is told. */
 	cancel(index: number | null): void {
 		this.cancelled(index, true);
 	}

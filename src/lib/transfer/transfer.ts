@@ -1,10 +1,18 @@
 // What sending and receiving share: the per-file and total progress a screen shows, speed and ETA, and
 // the rules for when a transfer has ended. Sender and receiver extend it with their own half of the protocol.
 import type { UserError } from '../errors';
-import type { FrameChannel } from '../rtc/channel';
 import { encodeControl, type ControlMessage, type FileMeta } from '../protocol/frames';
+import type { FrameChannel } from './channel';
 import { SpeedMeter, etaSeconds } from './progress';
 import { isFinished, type FileStatus, type FileView, type TransferStatus, type TransferView } from './types';
+
+/** What the hub hands every transfer: the channel, a change callback, and the clock for speed and ETA. */
+export interface TransferContext {
+	readonly channel: FrameChannel;
+	readonly changed: () => void;
+	/** Milliseconds on a monotonic clock (performance.now() in the app). */
+	readonly now: () => number;
+}
 
 const isOpenStatus = (status: FileStatus): boolean =>
 	status === 'waiting' || status === 'active' || status === 'verifying';
@@ -14,15 +22,20 @@ export abstract class Transfer {
 	error: UserError | undefined;
 	readonly files: FileView[];
 	private readonly meter = new SpeedMeter();
+	protected readonly channel: FrameChannel;
+	protected readonly changed: () => void;
+	private readonly now: () => number;
 
 	constructor(
 		readonly id: string,
 		readonly direction: 'send' | 'receive',
-		metas: FileMeta[],
+		metas: readonly FileMeta[],
 		status: TransferStatus,
-		protected readonly channel: FrameChannel,
-		protected readonly changed: () => void,
+		context: TransferContext,
 	) {
+		this.channel = context.channel;
+		this.changed = context.changed;
+		this.now = context.now;
 		this.status = status;
 		this.files = metas.map((m) => ({
 			name: m.name,
@@ -65,6 +78,12 @@ export abstract class Transfer {
 		};
 	}
 
+	/** A control message for this transfer, already validated by the codec, from the other device. */
+	abstract onControl(message: ControlMessage): void;
+
+	/** This user cancels one file (index) or everything (null); the other device is told. */
+	abstract cancel(index: number | null): void;
+
 	/** Called by the hub when the peer left for good: unfinished files fail, nothing reports success. */
 	abstract fail(error: UserError): void;
 
@@ -74,7 +93,7 @@ export abstract class Transfer {
 	/** Adds (or, for bytes that must be sent again, subtracts) progress on one file. */
 	protected progressed(index: number, bytes: number): void {
 		this.files[index].bytes += bytes;
-		this.meter.sample(performance.now(), this.bytes);
+		this.meter.sample(this.now(), this.bytes);
 		this.changed();
 	}
 

@@ -7,8 +7,6 @@ import { formatDeepLink, randomKey, shortCode, type PairingLink } from '../sessi
 import { hasFileSystemAccess, pickSaveTarget } from '../sinks/fs-access';
 import { hasOpfsWritable, opfsDownloadTarget } from '../sinks/opfs-download';
 import type { SaveTarget } from '../sinks/sink';
-import { IncomingTransfer } from '../transfer/receiver';
-import { OutgoingTransfer } from '../transfer/sender';
 import { isFinished, type TransferView } from '../transfer/types';
 import { WakeLock } from './wake-lock';
 
@@ -77,8 +75,8 @@ export class AppState {
 
 	/** Accept an offer. Must run inside the click: the save pickers need the user's gesture. */
 	accept(id: string): void {
-		const transfer = this.session?.hub.find(id);
-		if (!(transfer instanceof IncomingTransfer)) return;
+		const transfer = this.session?.hub.findIncoming(id);
+		if (!transfer) return;
 		let target: Promise<SaveTarget>;
 		if (hasFileSystemAccess()) target = pickSaveTarget(transfer.metas);
 		else if (hasOpfsWritable()) target = opfsDownloadTarget(id);
@@ -102,13 +100,11 @@ export class AppState {
 	}
 
 	decline(id: string): void {
-		const transfer = this.session?.hub.find(id);
-		if (transfer instanceof IncomingTransfer) void transfer.decline();
+		void this.session?.hub.findIncoming(id)?.decline();
 	}
 
 	cancel(id: string, index: number | null): void {
-		const transfer = this.session?.hub.find(id);
-		if (transfer instanceof IncomingTransfer || transfer instanceof OutgoingTransfer) transfer.cancel(index);
+		this.session?.hub.find(id)?.cancel(index);
 	}
 
 	sendText(text: string): void {

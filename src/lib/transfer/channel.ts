@@ -1,0 +1,61 @@
+// The engine's only view of the link: a FramePort sends frames, says when its buffer has room and when it
+// closed. An RTCDataChannel adapter (src/lib/rtc/) and an in-memory pair (tests) both implement it.
+
+/** What the hub hears from one port: every received frame, and that the port closed. */
+export interface PortListener {
+	message(data: ArrayBuffer): void;
+	close(): void;
+}
+
+/** One open, ordered, reliable message pipe to the other device. */
+export interface FramePort {
+	readonly open: boolean;
+	/** Resolves once the port's send buffer has room; rejects with ChannelClosedError if it closes first. */
+	ready(): Promise<void>;
+	/** Queues one frame; call only while `open`, after `ready`. */
+	send(frame: Uint8Array<ArrayBuffer>): void;
+	/** Sets the one listener for incoming frames and for the close. */
+	listen(listener: PortListener): void;
+}
+
+export class ChannelClosedError extends Error {
+	constructor() {
+		super('The data channel is closed');
+	}
+}
+
+/** The port transfers send on. Transfers keep one FrameChannel for their whole life; after a reconnection it points at the new port. */
+export class FrameChannel {
+	private port: FramePort | null = null;
+
+	attach(port: FramePort): void {
+		this.port = port;
+	}
+
+	detach(): void {
+		this.port = null;
+	}
+
+	get attached(): boolean {
+		return this.port !== null;
+	}
+
+	isCurrent(port: FramePort): boolean {
+		return this.port === port;
+	}
+
+	/**
+	 * Sends once the port has room. `stillWanted` is checked at the last moment before the frame goes
+	 * out, so a send loop replaced while it waited (rewind, resume) never slips a stale frame in.
+	 * Resolves false when the frame was dropped for that reason.
+	 */
+	async send(frame: Uint8Array<ArrayBuffer>, stillWanted: () => boolean = () => true): Promise<boolean> {
+		const port = this.port;
+		if (!port) throw new ChannelClosedError();
+		await port.ready();
+		if (port !== this.port || !port.open) throw new ChannelClosedError();
+		if (!stillWanted()) return false;
+		port.send(frame);
+		return true;
+	}
+}
