@@ -35,6 +35,23 @@ describe('sanitizeFilename', () => {
 		['AUX with trailing dot', 'AUX.', '_AUX'],
 		['COM0 (not reserved)', 'COM0.txt', 'COM0.txt'],
 		['CONSOLE (not reserved)', 'CONSOLE.txt', 'CONSOLE.txt'],
+		['CONIN$', 'CONIN$', '_CONIN$'],
+		['conout$.txt', 'conout$.txt', '_conout$.txt'],
+		['CLOCK$', 'Clock$.log', '_Clock$.log'],
+		['a device name with a space before the extension', 'con .txt', '_con .txt'],
+		['a device name with spaces and dots before the extension', 'NUL . .tar.gz', '_NUL . .tar.gz'],
+		['COM1 with a space before the extension', 'COM1 .log', '_COM1 .log'],
+		['a device name hidden by a zero-width space', 'CON\u200b.txt', '_CON.txt'],
+		['a device name followed by other words (not reserved)', 'con test.txt', 'con test.txt'],
+		['right-to-left override', 'invoice\u202efdp.exe', 'invoicefdp.exe'],
+		['bidi isolates and marks', '\u2067a\u2069b\u200e\u200f\u061c.txt', 'ab.txt'],
+		['zero-width space, joiner and non-joiner between letters', 'a\u200bb\u200cc\u200dd.txt', 'abcd.txt'],
+		['a byte-order mark and word joiner', '\ufeffname\u2060.txt', 'name.txt'],
+		['a soft hyphen', 'in\u00advoice.pdf', 'invoice.pdf'],
+		['an invisible extension after a space', 'photo.jpg\u200b', 'photo.jpg'],
+		['only invisible characters', '\u202e\u200b\ufeff', 'file'],
+		['an emoji ZWJ sequence (kept)', '👩\u200d💻 notes.md', '👩\u200d💻 notes.md'],
+		['an emoji ZWJ sequence with skin tone (kept)', '🧑🏽\u200d🚀.png', '🧑🏽\u200d🚀.png'],
 	])('handles %s', (_name, input, output) => expect(sanitizeFilename(input)).toBe(output));
 
 	it('keeps names of exactly 255 bytes', () => {
@@ -73,6 +90,21 @@ describe('sanitizeFilename', () => {
 		const safe = sanitizeFilename('a'.repeat(254) + '. b');
 		expect(safe).toBe('a'.repeat(254));
 	});
+
+	it('does not turn a long name into a device name by truncating it', () => {
+		const safe = sanitizeFilename('con' + ' '.repeat(300) + 'x.txt');
+		expect(safe).toBe('_con.txt');
+	});
+
+	it('leaves no format character (Unicode Cf) outside emoji sequences', () => {
+		const format = /\p{Cf}/u;
+		for (let code = 0; code <= 0x10ffff; code++) {
+			if (code >= 0xd800 && code <= 0xdfff) continue;
+			const char = String.fromCodePoint(code);
+			if (!format.test(char)) continue;
+			expect(sanitizeFilename(`a${char}b.txt`)).toBe('ab.txt');
+		}
+	});
 });
 
 describe('NameAllocator', () => {
@@ -99,6 +131,26 @@ describe('NameAllocator', () => {
 		const taken = Array.from({ length: 1000 }, () => names.take('same.txt'));
 		expect(new Set(taken.map((n) => n.toLowerCase())).size).toBe(1000);
 		expect(taken[999]).toBe('same (999).txt');
+	});
+
+	it('skips names already in the folder, case-insensitively and in any Unicode normal form', () => {
+		const names = new NameAllocator();
+		names.reserve('Report.PDF');
+		names.reserve('.npmrc');
+		names.reserve('re\u0301sume\u0301.txt');
+		expect(names.take('report.pdf')).toBe('report (1).pdf');
+		expect(names.take('.npmrc')).toBe('.npmrc (1)');
+		expect(names.take('résumé.txt')).toBe('résumé (1).txt');
+		expect(names.take('other.txt')).toBe('other.txt');
+	});
+
+	it('skips a numbered name that is already in the folder', () => {
+		const names = new NameAllocator();
+		names.reserve('a.txt');
+		names.reserve('a (1).txt');
+		expect(names.take('a.txt')).toBe('a (2).txt');
+		names.reserve('a (3).txt');
+		expect(names.take('a.txt')).toBe('a (4).txt');
 	});
 
 	it('stays within 255 bytes when numbering long names', () => {

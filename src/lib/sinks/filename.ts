@@ -7,8 +7,18 @@ const FALLBACK_NAME = 'file';
 /** Path separators, C0 and C1 control characters, and the characters Windows forbids. */
 // eslint-disable-next-line no-control-regex
 const FORBIDDEN = /^[/\\\u0000-\u001f\u007f-\u009f<>:"|?*]$/;
-/** Device names Windows reserves whatever the extension ("con.txt" opens the console). */
-const RESERVED = /^(con|prn|aux|nul|com[1-9¹²³]|lpt[1-9¹²³])(\.|$)/i;
+/**
+ * Device names Windows reserves whatever the extension ("con.txt" opens the console), also when spaces
+ * stand before the extension ("con .txt"), which Windows drops. COM0 and LPT0 can be created.
+ */
+const RESERVED = /^(con|prn|aux|nul|conin\$|conout\$|clock\$|com[1-9¹²³]|lpt[1-9¹²³]) *(\.|$)/i;
+/**
+ * Invisible format characters (Unicode Cf: bidi overrides and isolates, zero-width characters, BOM, soft
+ * hyphen…), which can make "invoice\u202Efdp.exe" show as "invoiceexe.pdf". The first alternative keeps a
+ * zero-width joiner between two emoji, where it draws one emoji ("👩‍💻") and hides nothing.
+ */
+const FORMAT =
+	/(\p{Extended_Pictographic}[\p{Emoji_Modifier}\uFE0F]?\u200D)(?=\p{Extended_Pictographic})|\p{Cf}/gu;
 /** A final ".ext" of up to 16 characters, after a non-empty stem. */
 const EXTENSION = /.(\.[^.\s]{1,15})$/u;
 
@@ -50,30 +60,43 @@ function compose(name: string, suffix: string): string {
 /** A name that is safe to create on Windows, macOS, Linux and Android and is at most 255 UTF-8 bytes. */
 export function sanitizeFilename(name: string): string {
 	let safe = '';
+	const visible = name.normalize('NFC').replace(FORMAT, (_format, emoji?: string) => emoji ?? '');
 	// Iterating by code point yields a lone surrogate (not encodable as UTF-8) as a one-unit string.
-	for (const char of name.normalize('NFC')) {
+	for (const char of visible) {
 		const lone = char.length === 1 && char >= '\ud800' && char <= '\udfff';
 		safe += lone || FORBIDDEN.test(char) ? '_' : char;
 	}
 	safe = safe.replace(/^ +/, '').replace(/[. ]+$/, '');
 	if (safe.length === 0) return FALLBACK_NAME;
-	if (RESERVED.test(safe)) safe = `_${safe}`;
-	return compose(safe, '');
+	// Checked after shortening, which can turn "con   …x.txt" into "con.txt".
+	safe = compose(safe, '');
+	return RESERVED.test(safe) ? compose(`_${safe}`, '') : safe;
 }
 
-/** Hands out distinct names for one download, comparing case-insensitively as Windows and macOS do. */
+/** Windows and macOS compare names case-insensitively, and macOS also across Unicode normal forms. */
+const sameNameKey = (name: string): string => name.normalize('NFC').toLowerCase();
+
+/**
+ * Hands out distinct names for one download, numbered the way browsers number downloads
+ * ("report (1).pdf"), skipping names it gave out and names it was told are taken.
+ */
 export class NameAllocator {
 	#taken = new Set<string>();
 	#next = new Map<string, number>();
 
+	/** Marks a name as taken, e.g. one that is already in the folder. */
+	reserve(name: string): void {
+		this.#taken.add(sameNameKey(name));
+	}
+
 	take(name: string): string {
 		const safe = sanitizeFilename(name);
-		const key = safe.toLowerCase();
+		const key = sameNameKey(safe);
 		let candidate = safe;
 		let n = this.#next.get(key) ?? 1;
-		while (this.#taken.has(candidate.toLowerCase())) candidate = compose(safe, ` (${n++})`);
+		while (this.#taken.has(sameNameKey(candidate))) candidate = compose(safe, ` (${n++})`);
 		this.#next.set(key, n);
-		this.#taken.add(candidate.toLowerCase());
+		this.#taken.add(sameNameKey(candidate));
 		return candidate;
 	}
 }
