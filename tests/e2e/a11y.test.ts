@@ -3,7 +3,15 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../harness/server';
-import { launchPeer, openApp, readQr, sendFiles, waitForStatus, type Peer } from '../harness/browser';
+import {
+	confirmPeer,
+	connected,
+	launchPeer,
+	openApp,
+	readQr,
+	waitForStatus,
+	type Peer,
+} from '../harness/browser';
 import { makeDir, makeFile } from '../harness/files';
 import { seriousA11yViolations, type AxeViolation } from '../harness/pwa-helpers';
 
@@ -48,11 +56,14 @@ describe('accessibility', () => {
 			const link = await readQr(receiver.page);
 			results = { ...results, ...(await audit(receiver, 'QR code, waiting')) };
 
+			await sender.page.setViewportSize({ width: 360, height: 740 });
 			await openApp(sender.page, link);
-			await receiver.page
-				.locator('[data-testid="connection"][data-state="connected"]')
-				.waitFor({ timeout: 20_000 });
-			await sendFiles(sender, [makeFile(dir, 'report.pdf', 200_000).path]);
+			await connected(receiver);
+			await connected(sender);
+			await sender.page.getByTestId('file-input').setInputFiles([makeFile(dir, 'report.pdf', 200_000).path]);
+			await sender.page.getByRole('button', { name: /^Send to the device showing / }).waitFor();
+			results = { ...results, ...(await audit(sender, 'sender, confirm the device')) };
+			await confirmPeer(sender);
 			const offer = receiver.page.locator('[data-testid="transfer"][data-status="incoming"]');
 			await offer.waitFor();
 			results = { ...results, ...(await audit(receiver, 'connected, incoming offer')) };
@@ -62,7 +73,7 @@ describe('accessibility', () => {
 			results = { ...results, ...(await audit(receiver, 'transfer done')) };
 			results = { ...results, ...(await audit(sender, 'sender, transfer done')) };
 
-			expect(Object.keys(results)).toHaveLength(12);
+			expect(Object.keys(results)).toHaveLength(14);
 			expect(Object.fromEntries(Object.entries(results).filter(([, v]) => v.length > 0))).toEqual({});
 			expect(receiver.errors).toEqual([]);
 			expect(sender.errors).toEqual([]);

@@ -110,6 +110,11 @@ describe('Firefox ESR with Chromium', () => {
 		await firefoxConnected();
 		const input = await page.waitForSelector('input[data-testid="file-input"]');
 		await (input as ElementHandle<HTMLInputElement> | null)?.uploadFile(file.path);
+		// Nothing leaves before the user confirms the device showing the same code.
+		const confirm = await page.waitForSelector(
+			'xpath/.//button[starts-with(normalize-space(.), "Send to the device showing")]',
+		);
+		await confirm!.click();
 		const incoming = chromium.page.locator('[data-testid="transfer"][data-status="incoming"]');
 		await incoming.getByRole('button', { name: 'Accept and save' }).click();
 		await waitForStatus(chromium, 'done', 120_000);

@@ -4,7 +4,15 @@
 import { rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../harness/server';
-import { launchPeer, openApp, readQr, savedFiles, waitForStatus, type Peer } from '../harness/browser';
+import {
+	confirmPeer,
+	launchPeer,
+	openApp,
+	readQr,
+	savedFiles,
+	waitForStatus,
+	type Peer,
+} from '../harness/browser';
 import { makeDir, makeFile, type TestFile } from '../harness/files';
 import { serviceWorkerActivated, sharedEntries, shareToApp } from '../harness/pwa-helpers';
 
@@ -59,6 +67,7 @@ describe('share target', () => {
 		const receiver = await launchPeer(server.url);
 		try {
 			await openApp(receiver.page, await readQr(sender.page));
+			await confirmPeer(sender);
 			const card = receiver.page.getByTestId('transfer').first();
 			await waitForStatus(receiver, 'incoming', 30_000);
 			await card.getByRole('button', { name: 'Accept and save' }).click();

@@ -4,6 +4,7 @@ import { rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../harness/server';
 import {
+	confirmPeer,
 	connected,
 	heapSampler,
 	launchPeer,
@@ -71,7 +72,7 @@ async function midTransfer(peer: Peer): Promise<void> {
 }
 
 async function sendAndAccept(paths: string[]): Promise<void> {
-	await sender.page.getByTestId('file-input').setInputFiles(paths);
+	await sendFiles(sender, paths);
 	await waitForStatus(receiver, 'incoming');
 	await transferCard(receiver).getByRole('button', { name: 'Accept and save' }).click();
 }
@@ -192,6 +193,9 @@ describe('transfer between two Chromium peers', () => {
 		await expect.poll(() => sender.page.getByRole('button', { name: /^Remove / }).count()).toBe(2);
 		const link = await readQr(sender.page);
 		await openApp(receiver.page, link);
+		// Nothing leaves before the sender's user confirms the device by the code both screens show.
+		const code = await confirmPeer(sender);
+		expect(await receiver.page.getByTestId('verification-code').textContent()).toBe(code);
 		await waitForStatus(receiver, 'incoming');
 		await transferCard(receiver).getByRole('button', { name: 'Accept and save' }).click();
 		await waitForStatus(receiver, 'done');

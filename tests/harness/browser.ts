@@ -155,7 +155,31 @@ export async function waitForStatus(peer: Peer, status: string, timeout = 60_000
 	await peer.page.locator(`[data-testid="transfer"][data-status="${status}"]`).first().waitFor({ timeout });
 }
 
-/** Picks `paths` on the peer's send screen, as a user choosing files would. */
+/** The sender's button that confirms the device on the other end; its name carries the code both screens show. */
+export function confirmButton(peer: Peer) {
+	return peer.page.getByRole('button', { name: /^Send to the device showing \d{3} \d{3}$/ });
+}
+
+/** Presses the confirm button, as a user does after comparing the codes; returns the code it named. */
+export async function confirmPeer(peer: Peer, timeout = 20_000): Promise<string> {
+	const button = confirmButton(peer);
+	await button.waitFor({ timeout });
+	const code = /\d{3} \d{3}/.exec((await button.textContent()) ?? '')?.[0];
+	if (!code) throw new Error('the confirm button names no verification code');
+	await button.click();
+	return code;
+}
+
+/**
+ * Picks `paths` on the peer's send screen, as a user choosing files would; when connected to a device
+ * not yet confirmed, confirms it (nothing is sent before that).
+ */
 export async function sendFiles(peer: Peer, paths: string[]): Promise<void> {
 	await peer.page.getByTestId('file-input').setInputFiles(paths);
+	const status = peer.page.getByTestId('connection');
+	if (
+		(await status.getAttribute('data-state')) === 'connected' &&
+		(await status.getAttribute('data-confirmed')) !== 'true'
+	)
+		await confirmPeer(peer);
 }

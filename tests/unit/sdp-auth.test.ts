@@ -6,7 +6,7 @@ import {
 	signDescription,
 	verificationCode,
 	verifyDescription,
-} from '../../src/lib/session/sdp-auth';
+} from '../../src/lib/rtc/sdp-auth';
 
 const KEY = 'k'.repeat(16) + 'Q1w2E3r4T5y6U7i8';
 const SESSION = 'AbCdEfGhIjKlMnOpQrSt';

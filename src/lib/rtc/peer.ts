@@ -2,7 +2,13 @@
 // ICE restarts), so there is no glare to resolve; the host answers and may be replaced by a fresh link.
 import { userError, type UserError } from '../errors';
 import type { IceServer, Role, SignalData } from '../protocol/signaling';
-import { signDescription, verificationCode, verifyDescription, type PairingKeys } from '../session/sdp-auth';
+import {
+	fingerprints,
+	signDescription,
+	verificationCode,
+	verifyDescription,
+	type PairingKeys,
+} from './sdp-auth';
 
 export type LinkState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
 
@@ -10,16 +16,26 @@ export interface PeerEvents {
 	signal(data: SignalData): void;
 	channel(channel: RTCDataChannel): void;
 	state(state: LinkState, error?: UserError): void;
-	/** Both descriptions are authenticated and applied: the code both screens can compare. */
-	verified(code: string): void;
+	/**
+	 * Both descriptions are authenticated and applied: the code both screens can compare, and the other
+	 * device's certificate fingerprints, the same on every link it makes with one certificate.
+	 */
+	verified(code: string, device: string): void;
 	/** Which way the connected link goes: through a TURN relay, or directly. */
 	route(relayed: boolean): void;
 }
 
 export interface PeerOptions {
 	keys: PairingKeys;
+	/** This device's DTLS certificate, kept for every link of a session so the other side knows it again. */
+	certificate: RTCCertificate;
 	iceServers: IceServer[];
-	iceTransportPolicy?: RTCIceTransportPolicy;
+	iceTransportPolicy: RTCIceTransportPolicy;
+}
+
+/** The SDP session id (`o=` line): random per RTCPeerConnection, kept by ICE restarts. */
+export function sdpSessionId(sdp: string): string | null {
+	return /^o=\S+ (\S+) /m.exec(sdp)?.[1] ?? null;
 }
 
 export const intercepted = (): UserError =>
@@ -55,7 +71,8 @@ export class PeerLink {
 		this.keys = options.keys;
 		this.pc = new RTCPeerConnection({
 			iceServers: options.iceServers,
-			iceTransportPolicy: options.iceTransportPolicy ?? 'all',
+			iceTransportPolicy: options.iceTransportPolicy,
+			certificates: [options.certificate],
 		});
 		this.channel = this.pc.createDataChannel('pairbeam', { negotiated: true, id: 0, ordered: true });
 		this.channel.binaryType = 'arraybuffer';
@@ -120,6 +137,20 @@ export class PeerLink {
 		}
 	}
 
+	/**
+	 * An offer from a new RTCPeerConnection on the other side (a new SDP session; certificates stay the same):
+	 * this link is stale and a new one must answer it.
+	 */
+	replacedBy(data: SignalData): boolean {
+		const remote = this.pc.remoteDescription;
+		return (
+			data.kind === 'description' &&
+			data.description.type === 'offer' &&
+			!!remote &&
+			sdpSessionId(remote.sdp) !== sdpSessionId(data.description.sdp)
+		);
+	}
+
 	/** A candidate of a link the other side has since replaced cannot match; skipping it is correct. */
 	private async addCandidate(candidate: RTCIceCandidateInit): Promise<void> {
 		await this.pc.addIceCandidate(candidate).catch(() => undefined);
@@ -159,8 +190,11 @@ export class PeerLink {
 			this.events.state('connected');
 			const local = this.pc.localDescription?.sdp;
 			const remote = this.pc.remoteDescription?.sdp;
-			if (local && remote)
-				void verificationCode(this.keys, local, remote).then((code) => this.events.verified(code));
+			if (local && remote) {
+				void verificationCode(this.keys, local, remote).then((code) =>
+					this.events.verified(code, fingerprints(remote).join(' ')),
+				);
+			}
 			void this.relayed().then((relayed) => this.events.route(relayed));
 		} else if (state === 'disconnected') {
 			this.events.state('reconnecting');

@@ -1,14 +1,16 @@
 // Glues one pairing together: the signaling socket, the peer link (replaced when it drops while the other
-// device is still in the room, so transfers resume) and the transfer hub, which outlives every link.
-// The UI only sees `state`, `error`, the verification code and the transfer views.
+// device is still in the room, so transfers resume), the transfer hub, which outlives every link, and the
+// send gate, which lets nothing out before the user confirmed the device by its verification code.
+// The UI only sees `state`, `error`, the verification code, what waits for confirmation and the transfer views.
 import { peerGone, userError, type UserError } from '../errors';
 import type { IceServer, Role, ServerMessage, SignalData } from '../protocol/signaling';
 import { DataChannelPort } from '../rtc/channel';
 import { PeerLink, type LinkState } from '../rtc/peer';
+import { deriveKeys, type PairingKeys } from '../rtc/sdp-auth';
 import { TransferHub } from '../transfer/hub';
 import type { TransferView } from '../transfer/types';
 import type { PairingLink } from './deep-link';
-import { deriveKeys, fingerprints, type PairingKeys } from './sdp-auth';
+import { SendGate } from './send-gate';
 import { SignalingClient } from './signaling-client';
 
 export type ConnectionState =
@@ -24,17 +26,23 @@ const CONNECT_TIMEOUT_MS = 20_000;
 /** Pause before the guest offers a new link after the old one dropped, so both sides notice first. */
 const RELINK_DELAY_MS = 300;
 /** How long a peer that lost its connection (network change, screen lock) may take to come back. */
-export const REJOIN_GRACE_MS = 120_000;
+const REJOIN_GRACE_MS = 120_000;
+/** This device's DTLS certificate for the whole session (the browsers' default kind). */
+const CERTIFICATE: EcKeyGenParams = { name: 'ECDSA', namedCurve: 'P-256' };
 
 export interface ConnectionEvents {
 	changed(): void;
 	text(text: string): void;
 }
 
-export interface ConnectionOptions {
-	origin?: string;
-	iceTransportPolicy?: RTCIceTransportPolicy;
-}
+/** Something the user asked to send: a file, or a text message. */
+type Outgoing = { file: File } | { text: string };
+
+const otherDevice = (): UserError =>
+	userError(
+		'Another device is connected now, so nothing was sent.',
+		'Compare the code on both screens, then confirm the device that shows it.',
+	);
 
 export class Connection {
 	state: ConnectionState = 'signaling';
@@ -44,6 +52,12 @@ export class Connection {
 	verificationCode: string | null = null;
 	readonly hub: TransferHub;
 	private keys: PairingKeys | null = null;
+	private certificate: RTCCertificate | null = null;
+	private readonly gate = new SendGate<Outgoing>();
+	/** The device the hub's transfers are with: its certificate fingerprints, from the last authenticated link. */
+	private device: string | null = null;
+	/** The current link's code and device, once the other side is authenticated. */
+	private linked: { code: string; device: string } | null = null;
 	private readonly signaling: SignalingClient;
 	private peer: PeerLink | null = null;
 	private peerPresent = false;
@@ -57,30 +71,76 @@ export class Connection {
 	constructor(
 		readonly link: PairingLink,
 		private readonly events: ConnectionEvents,
-		private readonly options: ConnectionOptions = {},
 	) {
 		this.hub = new TransferHub({
 			changed: () => this.events.changed(),
 			text: (text) => this.events.text(text),
 			broken: (error) => this.set('ended', error),
 		});
-		this.signaling = new SignalingClient(
-			link.id,
-			link.token,
-			{
-				message: (message) => this.onServer(message),
-				down: (error, retrying) => {
-					if (retrying && this.state === 'connected') return;
-					this.set(retrying ? 'reconnecting' : 'ended', error);
-				},
+		this.signaling = new SignalingClient(link.id, link.token, {
+			message: (message) => this.onServer(message),
+			down: (error, retrying) => {
+				if (retrying && this.state === 'connected') return;
+				this.set(retrying ? 'reconnecting' : 'ended', error);
 			},
-			options.origin,
-		);
+		});
 	}
 
 	async start(): Promise<void> {
-		this.keys = await deriveKeys(this.link.key, this.link.id);
+		[this.keys, this.certificate] = await Promise.all([
+			deriveKeys(this.link.key, this.link.id),
+			RTCPeerConnection.generateCertificate(CERTIFICATE),
+		]);
 		this.signaling.connect();
+	}
+
+	/** The code the user is asked to confirm: a device is connected and has not been confirmed yet. */
+	get awaitingConfirmation(): string | null {
+		return this.gate.awaiting;
+	}
+
+	/** The user confirmed the device now in the other seat (it may be reconnecting). */
+	get confirmed(): boolean {
+		return this.gate.confirmed;
+	}
+
+	/** Files waiting for the user to confirm a device, oldest first. */
+	get heldFiles(): File[] {
+		return this.gate.held.flatMap((item) => ('file' in item ? [item.file] : []));
+	}
+
+	/** Text messages waiting for the user to confirm a device, oldest first. */
+	get heldTexts(): string[] {
+		return this.gate.held.flatMap((item) => ('text' in item ? [item.text] : []));
+	}
+
+	/** Offers files to the confirmed device at once; holds them until the user confirms one otherwise. */
+	send(files: File[]): UserError | null {
+		return this.dispatch(this.gate.offer(files.map((file) => ({ file }))));
+	}
+
+	/** Sends a text message to the confirmed device, or holds it like files. */
+	sendText(text: string): void {
+		this.dispatch(this.gate.offer([{ text }]));
+	}
+
+	/** The user pressed the button naming `code`: everything held goes to the device showing it. */
+	confirm(code: string): UserError | null {
+		const released = this.gate.confirm(code);
+		if (!released) return otherDevice();
+		this.events.changed();
+		return this.dispatch(released);
+	}
+
+	/** Forgets a held file, or the held text at `textIndex`. */
+	unqueue(which: { file: File } | { textIndex: number }): void {
+		const texts = this.gate.held.filter((item) => 'text' in item);
+		const item =
+			'file' in which
+				? this.gate.held.find((held) => 'file' in held && held.file === which.file)
+				: texts[which.textIndex];
+		if (item) this.gate.remove(item);
+		this.events.changed();
 	}
 
 	/** The browser says it is online again: try the server now instead of waiting for the backoff. */
@@ -125,7 +185,7 @@ export class Connection {
 			case 'joined':
 				this.role = message.role;
 				this.iceServers = message.iceServers;
-				this.iceTransportPolicy = this.options.iceTransportPolicy ?? message.iceTransportPolicy;
+				this.iceTransportPolicy = message.iceTransportPolicy;
 				this.peerPresent = message.peerPresent;
 				if (this.linkOpen()) return;
 				this.set(
@@ -160,6 +220,8 @@ export class Connection {
 	private peerGoneForGood(): void {
 		clearTimeout(this.graceTimer);
 		this.dropPeer();
+		this.gate.peerGone();
+		this.device = null;
 		this.hub.failAll(peerGone());
 		this.set('waiting', peerGone());
 	}
@@ -169,33 +231,65 @@ export class Connection {
 	}
 
 	private onSignal(data: SignalData): void {
-		// A host gets a new offer from a guest that replaced its link (new certificate): answer with a new one.
-		const replaced =
-			data.kind === 'description' &&
-			data.description.type === 'offer' &&
-			this.peer?.pc.remoteDescription &&
-			fingerprints(this.peer.pc.remoteDescription.sdp).join() !== fingerprints(data.description.sdp).join();
-		if (!this.peer || this.peer.pc.signalingState === 'closed' || replaced) this.newPeer();
+		// A host gets a new offer from a guest that replaced its link: answer with a new one.
+		if (!this.peer || this.peer.pc.signalingState === 'closed' || this.peer.replacedBy(data)) this.newPeer();
 		void this.peer?.handleSignal(data);
+	}
+
+	/** Texts go now; files become one transfer. Returns the hub's objection to the files, if any. */
+	private dispatch(items: Outgoing[]): UserError | null {
+		for (const item of items) {
+			if (!('text' in item)) continue;
+			this.hub.sendText(item.text).catch(() => {
+				this.error = userError(
+					`The text “${item.text.slice(0, 40)}” was not sent: the connection dropped.`,
+					'Send it again once the devices are connected.',
+				);
+				this.events.changed();
+			});
+		}
+		const files = items.flatMap((item) => ('file' in item ? [item.file] : []));
+		return files.length > 0 ? this.hub.send(files) : null;
+	}
+
+	/**
+	 * The link's channel is open and the other device authenticated. Transfers belong to one device: when
+	 * another one is on the link, they end before the hub uses it; the gate then learns who is there.
+	 */
+	private linkReady(peer: PeerLink): void {
+		const linked = this.linked;
+		if (this.peer !== peer || !linked || peer.channel.readyState !== 'open') return;
+		if (this.device !== null && this.device !== linked.device) this.hub.failAll(peerGone());
+		this.device = linked.device;
+		this.hub.attach(new DataChannelPort(peer.channel), peer.pc.sctp?.maxMessageSize ?? 65_536);
+		this.set('connected', this.dispatch(this.gate.linked(linked.device, linked.code)));
 	}
 
 	private newPeer(): void {
 		this.dropPeer();
-		if (!this.keys) return;
+		if (!this.keys || !this.certificate) return;
 		this.verificationCode = null;
 		const peer = new PeerLink(
 			this.role ?? 'guest',
-			{ keys: this.keys, iceServers: this.iceServers, iceTransportPolicy: this.iceTransportPolicy },
+			{
+				keys: this.keys,
+				certificate: this.certificate,
+				iceServers: this.iceServers,
+				iceTransportPolicy: this.iceTransportPolicy,
+			},
 			{
 				route: (relayed) => {
 					if (this.peer !== peer) return;
 					this.relayed = relayed;
 					this.events.changed();
 				},
-				verified: (code) => {
+				verified: (code, device) => {
 					if (this.peer !== peer) return;
+					const first = !this.linked;
 					this.verificationCode = code;
-					this.events.changed();
+					this.linked = { code, device };
+					// An ICE restart reconnects the same link: it is ready already.
+					if (first) this.linkReady(peer);
 				},
 				signal: (data) => this.signaling.send(data),
 				channel: (channel) => {
@@ -203,8 +297,7 @@ export class Connection {
 					// A User Timing mark: `npm run bench` reads it to time deep link → open channel.
 					performance.mark('pairbeam:channel-open');
 					channel.addEventListener('close', () => this.linkLost(peer));
-					this.hub.attach(new DataChannelPort(channel), peer.pc.sctp?.maxMessageSize ?? 65_536);
-					this.set('connected');
+					this.linkReady(peer);
 				},
 				state: (state: LinkState, error) => {
 					if (this.peer !== peer) return;
@@ -233,6 +326,8 @@ export class Connection {
 	private dropPeer(): void {
 		const peer = this.peer;
 		this.peer = null;
+		this.linked = null;
+		this.gate.unlinked();
 		peer?.close();
 	}
 }

@@ -26,7 +26,14 @@ export class AppState {
 	connection = $state<ConnectionState | 'creating' | 'idle'>('idle');
 	error = $state.raw<UserError | null>(null);
 	transfers = $state.raw<TransferView[]>([]);
+	/** Files waiting to be sent: before a session exists, and in it until the user confirms a device. */
 	queued = $state.raw<File[]>([]);
+	/** Text messages waiting until the user confirms a device. */
+	heldTexts = $state.raw<string[]>([]);
+	/** The code the confirm button names: something waits and a device is connected, not yet confirmed. */
+	confirmCode = $state<string | null>(null);
+	/** The user confirmed the device in the other seat; later sends go without asking. */
+	confirmed = $state(false);
 	texts = $state.raw<string[]>([]);
 	announcement = $state('');
 	private session: Connection | null = null;
@@ -58,19 +65,35 @@ export class AppState {
 		this.open(link);
 	}
 
+	/** Files go to the session, which sends them to a confirmed device or holds them until one is. */
 	pick(files: File[]): void {
 		if (files.length === 0) return;
-		const hub = this.session?.hub;
-		if (this.connection === 'connected' && hub) {
-			const problem = hub.send(files);
-			if (problem) this.error = problem;
-		} else {
+		if (!this.session) {
 			this.queued = [...this.queued, ...files];
+			return;
 		}
+		this.report(this.session.send(files));
 	}
 
 	unqueue(index: number): void {
-		this.queued = this.queued.filter((_, i) => i !== index);
+		const file = this.queued[index];
+		if (this.session && file) {
+			this.session.unqueue({ file });
+			this.refresh();
+		} else this.queued = this.queued.filter((_, i) => i !== index);
+	}
+
+	unqueueText(index: number): void {
+		this.session?.unqueue({ textIndex: index });
+		this.refresh();
+	}
+
+	/** The user checked that the other screen shows `code`: what waits goes to that device, and later sends too. */
+	confirm(code: string): void {
+		if (!this.session) return;
+		const problem = this.session.confirm(code);
+		this.report(problem);
+		if (!problem) this.announce(`Sending to the device showing ${code}.`);
 	}
 
 	/** Accept an offer. Must run inside the click: the save pickers need the user's gesture. */
@@ -108,7 +131,8 @@ export class AppState {
 	}
 
 	sendText(text: string): void {
-		void this.session?.hub.sendText(text);
+		this.session?.sendText(text);
+		this.refresh();
 	}
 
 	/** The network is back: retry whatever failed, a session that could not be created included. */
@@ -121,6 +145,9 @@ export class AppState {
 	leave(): void {
 		this.session?.close();
 		this.session = null;
+		this.heldTexts = [];
+		this.confirmCode = null;
+		this.confirmed = false;
 		this.link = null;
 		this.deepLink = '';
 		this.connection = 'idle';
@@ -142,12 +169,19 @@ export class AppState {
 			},
 		});
 		this.session = session;
+		// What was picked before (offline, or on the share screen) waits in the session for a confirmed device.
+		if (this.queued.length > 0) session.send(this.queued);
 		void session.start();
 		this.refresh();
 	}
 
 	private announce(text: string): void {
 		this.announcement = text;
+	}
+
+	private report(problem: UserError | null): void {
+		this.refresh();
+		if (problem) this.error = problem;
 	}
 
 	private scheduleRefresh(): void {
@@ -166,14 +200,19 @@ export class AppState {
 		this.error = session.error;
 		this.verificationCode = session.verificationCode;
 		this.relayed = session.relayed;
-		if (before !== 'connected' && session.state === 'connected') {
+		this.queued = session.heldFiles;
+		this.heldTexts = session.heldTexts;
+		this.confirmed = session.confirmed;
+		const waiting = this.queued.length > 0 || this.heldTexts.length > 0;
+		const confirmCode = waiting ? session.awaitingConfirmation : null;
+		if (before !== 'connected' && session.state === 'connected')
 			this.announce('Connected to the other device.');
-			if (this.queued.length > 0) {
-				const files = this.queued;
-				this.queued = [];
-				this.pick(files);
-			}
+		if (confirmCode && confirmCode !== this.confirmCode) {
+			this.announce(
+				`A device showing ${confirmCode} is connected. If the other screen shows the same code, press Send to the device showing ${confirmCode}.`,
+			);
 		}
+		this.confirmCode = confirmCode;
 		const previous: Record<string, TransferView['status']> = Object.fromEntries(
 			this.transfers.map((t) => [t.id, t.status]),
 		);
