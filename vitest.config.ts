@@ -44,7 +44,12 @@ export default defineConfig({
 					cloudflareTest({
 						wrangler,
 						miniflare: {
-							bindings: { ...iceBindings, JWT_JWKS_URL: JWKS_URL, TEST_PRIVATE_JWK: privateJwk },
+							bindings: {
+								...iceBindings,
+								JWT_JWKS_URL: JWKS_URL,
+								JWT_AUDIENCE: 'pairbeam-test',
+								TEST_PRIVATE_JWK: privateJwk,
+							},
 							outboundService: (request: Request) =>
 								request.url === JWKS_URL
 									? Response.json({ keys: [publicJwk] })

@@ -37,6 +37,8 @@ export function securityHeaders(hashes: InlineHashes): Record<string, string> {
 		'X-Content-Type-Options': 'nosniff',
 		'X-Frame-Options': 'DENY',
 		'Cross-Origin-Opener-Policy': 'same-origin',
+		// Two years, the usual preload-list figure; browsers ignore it over plain http (local runs).
+		'Strict-Transport-Security': 'max-age=63072000; includeSubDomains',
 		'Permissions-Policy':
 			'camera=(self), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()',
 	};

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_FRAME_BYTES } from '../../src/lib/protocol/frames';
 import {
 	CloseCode,
+	MAX_SIGNAL_FRAME_BYTES,
+	isSeatSecret,
 	isSessionId,
 	isSessionToken,
 	parseClientMessage,
@@ -8,11 +11,21 @@ import {
 } from '../../src/lib/protocol/signaling';
 
 const token = 'aB3'.repeat(10) + 'xY';
+const seat = 'Zq9'.repeat(10) + 'Pw';
 
-describe('session id and token formats', () => {
+describe('frame size limit', () => {
+	it('has its own name, apart from the DataChannel frame limit', () => {
+		expect(MAX_SIGNAL_FRAME_BYTES).toBe(16 * 1024);
+		expect(MAX_SIGNAL_FRAME_BYTES).not.toBe(MAX_FRAME_BYTES);
+	});
+});
+
+describe('session id, token and seat formats', () => {
 	it('accepts exactly 20 / 32 letters or digits', () => {
 		expect(isSessionId('abcDEF0123456789wxyz')).toBe(true);
 		expect(isSessionToken(token)).toBe(true);
+		expect(isSeatSecret(seat)).toBe(true);
+		expect(isSeatSecret(token.slice(1))).toBe(false);
 	});
 
 	it.each(['', 'abc', 'a'.repeat(21), 'abcdefghij_klmnopqrs', 'abcdefghijklmnopqrsé', 12345])(
@@ -26,6 +39,10 @@ describe('parseClientMessage', () => {
 		expect(parseClientMessage(JSON.stringify({ type: 'join', token }))).toEqual({
 			ok: true,
 			value: { type: 'join', token },
+		});
+		expect(parseClientMessage(JSON.stringify({ type: 'join', token, seat }))).toEqual({
+			ok: true,
+			value: { type: 'join', token, seat },
 		});
 		const description = { kind: 'description', description: { type: 'answer', sdp: 'v=0' }, auth: 'x' };
 		expect(parseClientMessage(JSON.stringify({ type: 'signal', data: description }))).toEqual({
@@ -45,6 +62,11 @@ describe('parseClientMessage', () => {
 		['no type', '{}', 'type must be'],
 		['missing token', '{"type":"join"}', 'missing its token'],
 		['numeric token', '{"type":"join","token":5}', 'letters or digits'],
+		['short seat', `{"type":"join","token":"${token}","seat":"abc"}`, 'seat must be 32 letters or digits'],
+		['numeric seat', `{"type":"join","token":"${token}","seat":7}`, 'seat must be'],
+		['an inherited type', '{"type":"constructor"}', 'type must be'],
+		['a __proto__ type', '{"type":"__proto__"}', 'type must be'],
+		['a __proto__ field', `{"type":"join","token":"${token}","__proto__":{}}`, 'unknown fields'],
 		['signal without data', '{"type":"signal"}', 'must be an object'],
 		['array data', '{"type":"signal","data":[]}', 'must be an object'],
 		[
@@ -87,6 +109,7 @@ describe('parseServerMessage', () => {
 				peerPresent: false,
 				iceServers: [{ urls: ['stun:x'] }],
 				iceTransportPolicy: 'all',
+				seat,
 			},
 			{
 				type: 'joined',
@@ -94,6 +117,7 @@ describe('parseServerMessage', () => {
 				peerPresent: true,
 				iceServers: [{ urls: 'turn:x', username: 'u', credential: 'c' }],
 				iceTransportPolicy: 'relay',
+				seat,
 			},
 			{ type: 'peer-joined' },
 			{ type: 'peer-left', reason: 'left' },
@@ -105,8 +129,25 @@ describe('parseServerMessage', () => {
 			expect(parseServerMessage(JSON.stringify(frame))).toEqual({ ok: true, value: frame });
 	});
 
+	it('drops fields it does not know, so an installed app keeps working with a newer server', () => {
+		const frame = { type: 'peer-left', reason: 'dropped', since: 12 };
+		expect(parseServerMessage(JSON.stringify(frame))).toEqual({
+			ok: true,
+			value: { type: 'peer-left', reason: 'dropped' },
+		});
+	});
+
 	it.each([
-		{ type: 'joined', role: 'admin', peerPresent: false, iceServers: [], iceTransportPolicy: 'all' },
+		{ type: 'joined', role: 'admin', peerPresent: false, iceServers: [], iceTransportPolicy: 'all', seat },
+		{ type: 'joined', role: 'host', peerPresent: false, iceServers: [], iceTransportPolicy: 'all' },
+		{
+			type: 'joined',
+			role: 'host',
+			peerPresent: false,
+			iceServers: [],
+			iceTransportPolicy: 'all',
+			seat: 'x',
+		},
 		{ type: 'joined', role: 'host', peerPresent: false, iceServers: [], iceTransportPolicy: 'none' },
 		{ type: 'joined', role: 'host', peerPresent: 'no', iceServers: [] },
 		{ type: 'joined', role: 'host', peerPresent: false, iceServers: [{ urls: 5 }] },
@@ -114,7 +155,9 @@ describe('parseServerMessage', () => {
 		{ type: 'signal', data: { kind: 'other' } },
 		{ type: 'welcome' },
 		{ type: 'peer-left' },
-	])('rejects %j', (frame) => {
-		expect(parseServerMessage(JSON.stringify(frame)).ok).toBe(false);
+	])('rejects %j with a reason', (frame) => {
+		const parsed = parseServerMessage(JSON.stringify(frame));
+		expect(parsed.ok).toBe(false);
+		if (!parsed.ok) expect(parsed.error.reason).toMatch(/must be|unknown server frame|JSON/);
 	});
 });

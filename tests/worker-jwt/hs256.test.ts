@@ -38,6 +38,12 @@ describe('JWT check on session creation (HS256)', () => {
 			/signature/,
 		],
 		['garbage', async () => 'Bearer not.a.jwt', /not valid/],
+		[
+			'a token without an expiry',
+			async () =>
+				`Bearer ${await new SignJWT({ sub: 'tester' }).setProtectedHeader({ alg: 'HS256' }).sign(secret)}`,
+			/expiry/,
+		],
 	])('answers 401 to %s', async (_name, header, reason) => {
 		const res = await create(await header());
 		expect(res.status).toBe(401);

@@ -1,7 +1,7 @@
 // Every malformed or hostile input is refused at once with its close code or status and a reason, while
 // another live session in the same test keeps relaying.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CloseCode, MAX_FRAME_BYTES } from '../../src/lib/protocol/signaling';
+import { CloseCode, MAX_SIGNAL_FRAME_BYTES } from '../../src/lib/protocol/signaling';
 import { MAX_FAILED_JOINS } from '../../worker/room';
 import {
 	type Client,
@@ -76,7 +76,7 @@ describe('bad frames before join', () => {
 
 	it('counts bytes, not characters, against the 16 KiB limit', async () => {
 		const { host, guest } = await paired();
-		const sdp = 'é'.repeat(Math.ceil(MAX_FRAME_BYTES / 2));
+		const sdp = 'é'.repeat(Math.ceil(MAX_SIGNAL_FRAME_BYTES / 2));
 		host.send({ type: 'signal', data: { kind: 'description', description: { type: 'offer', sdp } } });
 		await expectClose(host, CloseCode.tooLarge, /16 KiB/);
 		guest.close();
@@ -101,7 +101,7 @@ describe('joining', () => {
 		await expectClose(client, CloseCode.wrongToken, /Wrong token/);
 	});
 
-	it(`refuses every join after ${MAX_FAILED_JOINS} wrong tokens, even with the right one`, async () => {
+	it(`refuses a join without a seat secret after ${MAX_FAILED_JOINS} wrong tokens, even with the right token`, async () => {
 		const session = await createSession();
 		for (let i = 0; i < MAX_FAILED_JOINS; i++) {
 			const client = await connect(session.id);
@@ -111,6 +111,7 @@ describe('joining', () => {
 		const client = await connect(session.id);
 		client.join(session.token);
 		await expectClose(client, CloseCode.rateLimited, /Too many wrong tokens/);
+		// The two seated devices are still admitted: tests/worker/seats.test.ts.
 	});
 
 	it('closes a third peer with 4409', async () => {

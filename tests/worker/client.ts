@@ -12,10 +12,10 @@ export interface Created {
 }
 
 let clientCounter = 0;
-/** A fresh client address per call, so the per-IP creation limit only bites where a test wants it. */
+/** A fresh client /64 per call, so the per-client creation limit only bites where a test wants it. */
 export function freshIp(): string {
 	clientCounter += 1;
-	return `2001:db8::${clientCounter.toString(16)}`;
+	return `2001:db8:${clientCounter.toString(16)}::1`;
 }
 
 export function api(path: string, init: RequestInit = {}): Promise<Response> {
@@ -80,8 +80,9 @@ export class Client {
 		this.ws.send(typeof frame === 'string' || frame instanceof ArrayBuffer ? frame : JSON.stringify(frame));
 	}
 
-	join(token: string): void {
-		this.send({ type: 'join', token });
+	/** Sends a join; `seat` is the seat secret from an earlier `joined`, to take that seat back. */
+	join(token: string, seat?: string): void {
+		this.send(seat === undefined ? { type: 'join', token } : { type: 'join', token, seat });
 	}
 
 	close(): void {
@@ -101,20 +102,34 @@ export async function connect(id: string): Promise<Client> {
 	return new Client(res.webSocket);
 }
 
-/** Connects and joins; resolves once the `joined` frame has arrived. */
-export async function joined(session: Created): Promise<{ client: Client; hello: ServerMessage }> {
+export type Joined = Extract<ServerMessage, { type: 'joined' }>;
+
+/** Connects and joins (with a seat secret to take that seat back); resolves once `joined` has arrived. */
+export async function joined(session: Created, seat?: string): Promise<{ client: Client; hello: Joined }> {
 	const client = await connect(session.id);
-	client.join(session.token);
-	return { client, hello: await client.next() };
+	client.join(session.token, seat);
+	const hello = await client.next();
+	if (hello.type !== 'joined') throw new Error(`expected joined, got ${JSON.stringify(hello)}`);
+	return { client, hello };
 }
 
-/** A paired session: host and guest joined, the host's `peer-joined` consumed. */
-export async function paired(): Promise<{ session: Created; host: Client; guest: Client }> {
+/** A paired session: host and guest joined, the host's `peer-joined` consumed; `seats` are their secrets. */
+export async function paired(): Promise<{
+	session: Created;
+	host: Client;
+	guest: Client;
+	seats: { host: string; guest: string };
+}> {
 	const session = await createSession();
-	const host = (await joined(session)).client;
-	const guest = (await joined(session)).client;
-	await host.next();
-	return { session, host, guest };
+	const host = await joined(session);
+	const guest = await joined(session);
+	await host.client.next();
+	return {
+		session,
+		host: host.client,
+		guest: guest.client,
+		seats: { host: host.hello.seat, guest: guest.hello.seat },
+	};
 }
 
 export const offer = {

@@ -55,10 +55,10 @@ describe('session lifecycle', () => {
 	});
 
 	it('tells the other peer whether a peer left on purpose or lost its connection', async () => {
-		const { session, host, guest } = await paired();
+		const { session, host, guest, seats } = await paired();
 		guest.ws.close(4000, 'network gone');
 		expect(await host.next()).toEqual({ type: 'peer-left', reason: 'dropped' });
-		const back = await joined(session);
+		const back = await joined(session, seats.guest);
 		expect(await host.next()).toEqual({ type: 'peer-joined' });
 		back.client.ws.close(1001, 'page closed');
 		expect(await host.next()).toEqual({ type: 'peer-left', reason: 'left' });

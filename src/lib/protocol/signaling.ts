@@ -1,11 +1,26 @@
-// The signaling wire contract (DESIGN.md), shared by the Worker and the app so that both sides accept
-// exactly the same frames. Validators return values, never throw, so each caller can answer with a code.
+// The signaling wire contract, shared by the Worker and the app so that both sides accept exactly the same
+// frames: one table of fields per message type. Validators return values, never throw, so each caller can
+// answer with a close code and a reason.
 
-import { hasOnlyKeys, isObject, isOptional, isString, type JsonObject, type Result } from './validate';
+import {
+	isObject,
+	isString,
+	optional,
+	parseShape,
+	parseTagged,
+	required,
+	rule,
+	type Result,
+	type Rule,
+	type Shape,
+} from './validate';
 
 export const SESSION_ID_LENGTH = 20;
 export const SESSION_TOKEN_LENGTH = 32;
-export const MAX_FRAME_BYTES = 16 * 1024;
+/** A seat secret: handed to a peer in `joined`, sent back in `join` to take the same seat again. */
+export const SEAT_SECRET_LENGTH = 32;
+/** Largest signaling frame, in UTF-8 bytes (an SDP with many candidates stays well below). */
+export const MAX_SIGNAL_FRAME_BYTES = 16 * 1024;
 export const JOIN_TIMEOUT_MS = 5_000;
 export const SESSION_TTL_MS = 10 * 60 * 1000;
 
@@ -17,6 +32,8 @@ export const CloseCode = {
 	noSession: 4404,
 	joinTimeout: 4408,
 	full: 4409,
+	/** A newer socket took this seat back with its seat secret (the old one was stale or half-open). */
+	replaced: 4410,
 	tooLarge: 4413,
 	rateLimited: 4429,
 } as const;
@@ -53,7 +70,9 @@ export interface CandidateSignal {
 
 export type SignalData = DescriptionSignal | CandidateSignal;
 
-export type ClientMessage = { type: 'join'; token: string } | { type: 'signal'; data: SignalData };
+/** `seat`: the seat secret from an earlier `joined`, to take that seat back (omitted on a first join). */
+export type ClientMessage =
+	{ type: 'join'; token: string; seat?: string } | { type: 'signal'; data: SignalData };
 
 export type ServerMessage =
 	| {
@@ -63,6 +82,8 @@ export type ServerMessage =
 			iceServers: IceServer[];
 			/** 'relay' when the operator wants every connection through TURN (hides addresses). */
 			iceTransportPolicy: IceTransportPolicy;
+			/** This seat's secret: keep it in memory and send it with every rejoin. */
+			seat: string;
 	  }
 	| { type: 'peer-joined' }
 	/** `left`: the peer closed its socket on purpose (page closed, Leave); `dropped`: it lost the connection. */
@@ -82,142 +103,143 @@ const malformed = <T>(reason: string): Parsed<T> => ({
 	ok: false,
 	error: { code: CloseCode.malformed, reason },
 });
+/** A shared-validator result with its reason turned into a 4400 refusal. */
+const asParsed = <T>(result: Result<unknown, string>): Parsed<T> =>
+	result.ok ? ok(result.value as T) : malformed(result.error);
+
+const isAlphanumeric = (value: unknown, length: number): value is string =>
+	typeof value === 'string' && value.length === length && ALPHANUMERIC.test(value);
 
 export function isSessionId(value: unknown): value is string {
-	return typeof value === 'string' && value.length === SESSION_ID_LENGTH && ALPHANUMERIC.test(value);
+	return isAlphanumeric(value, SESSION_ID_LENGTH);
 }
 
 export function isSessionToken(value: unknown): value is string {
-	return typeof value === 'string' && value.length === SESSION_TOKEN_LENGTH && ALPHANUMERIC.test(value);
+	return isAlphanumeric(value, SESSION_TOKEN_LENGTH);
 }
 
-function parseCandidate(value: unknown): Parsed<CandidateSignal['candidate']> {
-	if (value === null) return ok(null);
-	if (!isObject(value)) return malformed('candidate must be an object or null');
-	if (!hasOnlyKeys(value, ['candidate', 'sdpMid', 'sdpMLineIndex', 'usernameFragment'])) {
-		return malformed('candidate has unknown fields');
-	}
-	if (!isString(value.candidate)) return malformed('candidate.candidate must be a string');
-	if (!isOptional(value.sdpMid, isString)) return malformed('candidate.sdpMid must be a string');
-	if (!isOptional(value.usernameFragment, isString)) {
-		return malformed('candidate.usernameFragment must be a string');
-	}
-	if (!isOptional(value.sdpMLineIndex, (v) => Number.isInteger(v) && (v as number) >= 0)) {
-		return malformed('candidate.sdpMLineIndex must be a non-negative integer');
-	}
-	return ok(value as CandidateSignal['candidate']);
+export function isSeatSecret(value: unknown): value is string {
+	return isAlphanumeric(value, SEAT_SECRET_LENGTH);
 }
+
+const isIndex = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;
+const isDescription = (v: unknown) =>
+	isObject(v) &&
+	Object.keys(v).every((key) => key === 'type' || key === 'sdp') &&
+	(v.type === 'offer' || v.type === 'answer') &&
+	isString(v.sdp);
+
+const CANDIDATE: Shape = {
+	candidate: rule(isString, 'candidate.candidate must be a string'),
+	sdpMid: optional(rule(isString, 'candidate.sdpMid must be a string')),
+	sdpMLineIndex: optional(rule(isIndex, 'candidate.sdpMLineIndex must be a non-negative integer')),
+	usernameFragment: optional(rule(isString, 'candidate.usernameFragment must be a string')),
+};
+
+const parseCandidate: Rule = (value) => {
+	if (value === null) return { ok: true, value };
+	if (!isObject(value)) return { ok: false, error: 'candidate must be an object or null' };
+	return parseShape(value, CANDIDATE, 'candidate');
+};
+
+/** The kinds of signal data, one line each: an SDP description or a trickled ICE candidate. */
+const SIGNAL_DATA: Record<SignalData['kind'], Shape> = {
+	description: {
+		description: rule(isDescription, 'description must be {type: "offer"|"answer", sdp: string}'),
+		auth: optional(rule(isString, 'description auth must be a string')),
+	},
+	candidate: { candidate: parseCandidate },
+};
+
+const parseData: Rule<SignalData> = (value) =>
+	parseTagged(value, 'kind', SIGNAL_DATA, {
+		notObject: 'signal data must be an object',
+		unknownTag: 'signal data kind must be "description" or "candidate"',
+	}) as Result<SignalData, string>;
 
 /** Validates the `data` of a signal frame: an SDP description or an ICE candidate. */
 export function parseSignalData(value: unknown): Parsed<SignalData> {
-	if (!isObject(value)) return malformed('signal data must be an object');
-	if (value.kind === 'description') {
-		if (!hasOnlyKeys(value, ['kind', 'description', 'auth'])) {
-			return malformed('description signal has unknown fields');
-		}
-		const description = value.description;
-		if (
-			!isObject(description) ||
-			!hasOnlyKeys(description, ['type', 'sdp']) ||
-			(description.type !== 'offer' && description.type !== 'answer') ||
-			!isString(description.sdp)
-		) {
-			return malformed('description must be {type: "offer"|"answer", sdp: string}');
-		}
-		if (value.auth !== undefined && !isString(value.auth)) {
-			return malformed('description auth must be a string');
-		}
-		return ok(value as unknown as DescriptionSignal);
-	}
-	if (value.kind === 'candidate') {
-		if (!hasOnlyKeys(value, ['kind', 'candidate'])) {
-			return malformed('candidate signal has unknown fields');
-		}
-		const candidate = parseCandidate(value.candidate);
-		return candidate.ok ? ok({ kind: 'candidate', candidate: candidate.value }) : candidate;
-	}
-	return malformed('signal data kind must be "description" or "candidate"');
+	return asParsed(parseData(value));
 }
 
-function parseJsonObject(text: string): Parsed<JsonObject> {
-	let value: unknown;
+/** What a client may send, one line per message type. */
+const CLIENT_MESSAGES: Record<ClientMessage['type'], Shape> = {
+	join: {
+		token: required(
+			rule(isSessionToken, `token must be ${SESSION_TOKEN_LENGTH} letters or digits`),
+			'join is missing its token',
+		),
+		seat: optional(rule(isSeatSecret, `seat must be ${SEAT_SECRET_LENGTH} letters or digits`)),
+	},
+	signal: { data: parseData },
+};
+
+const isIceServer = (value: unknown): boolean =>
+	isObject(value) &&
+	(isString(value.urls) || (Array.isArray(value.urls) && value.urls.every(isString))) &&
+	(value.username === undefined || isString(value.username)) &&
+	(value.credential === undefined || isString(value.credential));
+
+/** What the server may send, one line per message type. */
+const SERVER_MESSAGES: Record<ServerMessage['type'], Shape> = {
+	joined: {
+		role: rule((v) => v === 'host' || v === 'guest', 'joined role must be "host" or "guest"'),
+		peerPresent: rule((v) => typeof v === 'boolean', 'joined peerPresent must be true or false'),
+		iceServers: rule(
+			(v) => Array.isArray(v) && v.every(isIceServer),
+			'joined iceServers must be a list of {urls, username?, credential?}',
+		),
+		iceTransportPolicy: rule(
+			(v) => v === 'all' || v === 'relay',
+			'joined iceTransportPolicy must be "all" or "relay"',
+		),
+		seat: rule(isSeatSecret, `joined seat must be ${SEAT_SECRET_LENGTH} letters or digits`),
+	},
+	'peer-joined': {},
+	'peer-left': {
+		reason: rule((v) => v === 'left' || v === 'dropped', 'peer-left reason must be "left" or "dropped"'),
+	},
+	signal: { data: parseData },
+	error: {
+		code: rule((v) => CLOSE_CODES.includes(v as number), 'error code must be a signaling close code'),
+		message: rule(isString, 'error message must be a string'),
+	},
+};
+
+function parseJson(text: string): Parsed<unknown> {
 	try {
-		value = JSON.parse(text);
+		return ok(JSON.parse(text));
 	} catch {
 		return malformed('frame is not valid JSON');
 	}
-	return isObject(value) ? ok(value) : malformed('frame must be a JSON object');
 }
 
 /** Validates one text frame sent by a client. Size is checked by the caller before parsing. */
 export function parseClientMessage(text: string): Parsed<ClientMessage> {
-	const parsed = parseJsonObject(text);
-	if (!parsed.ok) return parsed;
-	const frame = parsed.value;
-	switch (frame.type) {
-		case 'join':
-			if (!hasOnlyKeys(frame, ['type', 'token'])) return malformed('join has unknown fields');
-			if (frame.token === undefined) return malformed('join is missing its token');
-			if (!isSessionToken(frame.token)) {
-				return malformed(`token must be ${SESSION_TOKEN_LENGTH} letters or digits`);
-			}
-			return ok({ type: 'join', token: frame.token });
-		case 'signal': {
-			if (!hasOnlyKeys(frame, ['type', 'data'])) return malformed('signal has unknown fields');
-			const data = parseSignalData(frame.data);
-			return data.ok ? ok({ type: 'signal', data: data.value }) : data;
-		}
-		default:
-			return malformed('frame type must be "join" or "signal"');
-	}
+	const json = parseJson(text);
+	if (!json.ok) return json;
+	return asParsed(
+		parseTagged(json.value, 'type', CLIENT_MESSAGES, {
+			notObject: 'frame must be a JSON object',
+			unknownTag: 'frame type must be "join" or "signal"',
+		}),
+	);
 }
 
-function isIceServer(value: unknown): value is IceServer {
-	if (!isObject(value)) return false;
-	const urls = value.urls;
-	const urlsOk = isString(urls) || (Array.isArray(urls) && urls.every(isString));
-	return urlsOk && isOptional(value.username, isString) && isOptional(value.credential, isString);
-}
-
-/** Validates one frame received from the signaling server (the app does not trust it either). */
+/**
+ * Validates one frame received from the signaling server (the app does not trust it either). Fields it
+ * does not know are dropped, not refused: an installed app may be older than the server it talks to.
+ */
 export function parseServerMessage(text: string): Parsed<ServerMessage> {
-	const parsed = parseJsonObject(text);
-	if (!parsed.ok) return parsed;
-	const frame = parsed.value;
-	switch (frame.type) {
-		case 'joined':
-			if (
-				(frame.role !== 'host' && frame.role !== 'guest') ||
-				typeof frame.peerPresent !== 'boolean' ||
-				!Array.isArray(frame.iceServers) ||
-				!frame.iceServers.every(isIceServer) ||
-				(frame.iceTransportPolicy !== 'all' && frame.iceTransportPolicy !== 'relay')
-			) {
-				return malformed('joined frame is malformed');
-			}
-			return ok({
-				type: 'joined',
-				role: frame.role,
-				peerPresent: frame.peerPresent,
-				iceServers: frame.iceServers,
-				iceTransportPolicy: frame.iceTransportPolicy,
-			});
-		case 'peer-joined':
-			return ok({ type: frame.type });
-		case 'peer-left':
-			if (frame.reason !== 'left' && frame.reason !== 'dropped')
-				return malformed('peer-left frame is malformed');
-			return ok({ type: frame.type, reason: frame.reason });
-		case 'signal': {
-			const data = parseSignalData(frame.data);
-			return data.ok ? ok({ type: 'signal', data: data.value }) : data;
-		}
-		case 'error':
-			if (!CLOSE_CODES.includes(frame.code as number) || !isString(frame.message)) {
-				return malformed('error frame is malformed');
-			}
-			return ok({ type: 'error', code: frame.code as CloseCode, message: frame.message });
-		default:
-			return malformed('unknown server frame type');
-	}
+	const json = parseJson(text);
+	if (!json.ok) return json;
+	return asParsed(
+		parseTagged(
+			json.value,
+			'type',
+			SERVER_MESSAGES,
+			{ notObject: 'frame must be a JSON object', unknownTag: 'unknown server frame type' },
+			'ignore',
+		),
+	);
 }
