@@ -1,5 +1,7 @@
 // The app's side of the signaling socket: join with the token in the first frame, validate every server
 // frame with the shared validators, and reconnect with backoff when the socket drops for network reasons.
+// The seat secret from `joined` lives only in memory and goes with every rejoin: it is what lets this device,
+// and nobody else with the link, take its seat back after a drop.
 import { userError, type UserError } from '../errors';
 import { CloseCode, parseServerMessage, type ServerMessage, type SignalData } from '../protocol/signaling';
 
@@ -23,6 +25,12 @@ export function closeReason(code: number, reason: string): { error: UserError; f
 					'Start a new one and scan the new code.',
 				),
 				final: true,
+			};
+		case CloseCode.replaced:
+			// Only a socket with our seat secret replaces ours: one of our own, in a reconnect race.
+			return {
+				error: userError('Lost the connection to the Pairbeam server.', 'Reconnecting…'),
+				final: false,
 			};
 		case CloseCode.full:
 			return {
@@ -52,6 +60,8 @@ export class SignalingClient {
 	private attempt = 0;
 	private stopped = false;
 	private retryTimer: ReturnType<typeof setTimeout> | undefined;
+	/** This device's seat secret, from the last `joined`; never stored anywhere else. */
+	private seat: string | undefined;
 
 	constructor(
 		private readonly id: string,
@@ -65,12 +75,21 @@ export class SignalingClient {
 		const url = `${this.origin.replace(/^http/, 'ws')}/api/sessions/${this.id}/ws`;
 		const ws = new WebSocket(url);
 		this.ws = ws;
-		ws.addEventListener('open', () => ws.send(JSON.stringify({ type: 'join', token: this.token })));
+		ws.addEventListener('open', () => {
+			// A socket replaced before it opened must not join: it would take the seat from its successor.
+			if (this.ws !== ws) return ws.close(4000, 'Replaced by a newer connection');
+			const seat = this.seat === undefined ? {} : { seat: this.seat };
+			ws.send(JSON.stringify({ type: 'join', token: this.token, ...seat }));
+		});
 		ws.addEventListener('message', (event) => {
+			if (this.ws !== ws) return;
 			if (typeof event.data !== 'string') return this.protocolFailure('binary frame');
 			const parsed = parseServerMessage(event.data);
 			if (!parsed.ok) return this.protocolFailure(parsed.error.reason);
-			if (parsed.value.type === 'joined') this.attempt = 0;
+			if (parsed.value.type === 'joined') {
+				this.attempt = 0;
+				this.seat = parsed.value.seat;
+			}
 			this.events.message(parsed.value);
 		});
 		ws.addEventListener('close', (event) => {
@@ -88,11 +107,17 @@ export class SignalingClient {
 		});
 	}
 
-	/** Reconnects now (e.g. when the browser reports it is online again). */
+	/**
+	 * Reconnects now (e.g. when the browser reports it is online again). Once seated it does so even if the
+	 * socket still looks open: after a network switch it may be half-open for minutes, and the new socket
+	 * takes the seat back while the server closes the stale one.
+	 */
 	retryNow(): void {
-		if (this.ws || this.stopped) return;
+		if (this.stopped || (this.ws && this.seat === undefined)) return;
 		clearTimeout(this.retryTimer);
 		this.attempt = 0;
+		// Not 1000: a clean close would tell the server this device left for good and free its seat.
+		this.ws?.close(4000, 'Replaced by a newer connection');
 		this.connect();
 	}
 
