@@ -235,6 +235,11 @@ describe('parseControl', () => {
 		['long reason', { t: 'cancel', transfer: 'tx', index: null, reason: 'r'.repeat(501) }, 'reason'],
 		['long text', { t: 'text', text: 'x'.repeat(64 * 1024 + 1) }, 'text must be'],
 		['numeric text', { t: 'text', text: 5 }, 'text must be'],
+		['an inherited type name', { t: 'constructor' }, 'unknown control message type'],
+		['a __proto__ type', JSON.parse('{"t":"__proto__"}'), 'unknown control message type'],
+		['a __proto__ field', JSON.parse('{"t":"decline","transfer":"tx","__proto__":{}}'), 'unknown fields'],
+		['a numeric type', { t: 1 }, 'unknown control message type'],
+		['cancel index as text', { t: 'cancel', transfer: 'tx', index: '0', reason: '' }, 'null or an integer'],
 	])('rejects %s', (_name, value, reason) => {
 		const parsed = parseControl(value);
 		expect(parsed.ok).toBe(false);

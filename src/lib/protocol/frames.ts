@@ -1,7 +1,16 @@
 // The DataChannel wire format: one binary message per frame, a kind byte first, so file data needs no
 // base64 or JSON and the receiver can reject anything malformed before it touches a file or the UI.
 
-import { hasOnlyKeys, isObject, isString, type Result } from './validate';
+import {
+	isObject,
+	isString,
+	parseShape,
+	parseTagged,
+	rule,
+	type Result,
+	type Rule,
+	type Shape,
+} from './validate';
 
 export const FRAME_CONTROL = 1;
 export const FRAME_DATA = 2;
@@ -78,118 +87,65 @@ const isShortString = (v: unknown, max: number): v is string => isString(v) && v
 /** A SHA-256 digest in standard base64 (44 characters). */
 const isDigest = (v: unknown): v is string => isString(v) && /^[A-Za-z0-9+/]{43}=$/.test(v);
 
-function parseFileMeta(value: unknown, at: number): Result<FileMeta, FrameError> {
-	if (!isObject(value)) return fail(`files[${at}] must be an object`);
-	if (!hasOnlyKeys(value, ['name', 'size', 'type', 'lastModified'])) {
-		return fail(`files[${at}] has unknown fields`);
-	}
-	const { name, size, type, lastModified } = value;
-	if (!isShortString(name, MAX_NAME_CHARS) || name.length === 0) {
-		return fail(`files[${at}].name must be 1 to ${MAX_NAME_CHARS} characters`);
-	}
-	if (!isCount(size)) return fail(`files[${at}].size must be a non-negative integer`);
-	if (!isShortString(type, MAX_TYPE_CHARS)) {
-		return fail(`files[${at}].type must be a string of at most ${MAX_TYPE_CHARS} characters`);
-	}
-	if (!isCount(lastModified)) return fail(`files[${at}].lastModified must be a non-negative integer`);
-	return ok({ name, size, type, lastModified });
-}
+const count = (name: string): Rule<number> => rule(isCount, `${name} must be a non-negative integer`);
+const transfer = rule(isTransferId, 'transfer must be 1 to 64 letters, digits, "_" or "-"');
+const index = rule(isIndex, `index must be an integer below ${MAX_FILES}`);
+const sha256 = rule(isDigest, 'sha256 must be a base64 SHA-256 digest');
+const text = (name: string, max: number) =>
+	rule((v) => isShortString(v, max), `${name} must be a string of at most ${max} characters`);
 
-function parseFiles(value: unknown): Result<FileMeta[], FrameError> {
+/** The fields of the file at position `at` of an offer; reasons name that position. */
+const fileMeta = (at: number): Shape => ({
+	name: rule(
+		(v) => isShortString(v, MAX_NAME_CHARS) && v.length > 0,
+		`files[${at}].name must be 1 to ${MAX_NAME_CHARS} characters`,
+	),
+	size: count(`files[${at}].size`),
+	type: text(`files[${at}].type`, MAX_TYPE_CHARS),
+	lastModified: count(`files[${at}].lastModified`),
+});
+
+const parseFiles: Rule<FileMeta[]> = (value) => {
 	if (!Array.isArray(value) || value.length === 0 || value.length > MAX_FILES) {
-		return fail(`offer files must be a list of 1 to ${MAX_FILES} files`);
+		return { ok: false, error: `offer files must be a list of 1 to ${MAX_FILES} files` };
 	}
 	const files: FileMeta[] = [];
 	for (const [at, item] of value.entries()) {
-		const file = parseFileMeta(item, at);
+		if (!isObject(item)) return { ok: false, error: `files[${at}] must be an object` };
+		const file = parseShape(item, fileMeta(at), `files[${at}]`);
 		if (!file.ok) return file;
-		files.push(file.value);
+		files.push(file.value as unknown as FileMeta);
 	}
-	return ok(files);
-}
+	return { ok: true, value: files };
+};
+
+/** Every control message, one line each: its fields in the order they are checked. */
+const CONTROL_MESSAGES: Record<ControlMessage['t'], Shape> = {
+	offer: { transfer, files: parseFiles },
+	accept: { transfer, credit: count('credit') },
+	decline: { transfer },
+	credit: { transfer, credit: count('credit') },
+	block: { transfer, index, block: count('block number'), sha256 },
+	'file-end': { transfer, index, sha256 },
+	rewind: { transfer, index, offset: count('offset') },
+	rewound: { transfer, index, offset: count('offset') },
+	resume: { transfer, index, offset: count('offset'), credit: count('credit') },
+	'file-done': { transfer, index, size: count('size') },
+	cancel: {
+		transfer,
+		index: rule((v) => v === null || isIndex(v), `index must be null or an integer below ${MAX_FILES}`),
+		reason: text('reason', MAX_REASON_CHARS),
+	},
+	text: { text: text('text', MAX_TEXT_CHARS) },
+};
 
 /** Validates a decoded control message; the result is a fresh object holding only the known fields. */
 export function parseControl(value: unknown): Result<ControlMessage, FrameError> {
-	if (!isObject(value)) return fail('control message must be a JSON object');
-	const { t } = value;
-	if (t === 'text') {
-		if (!hasOnlyKeys(value, ['t', 'text'])) return fail('text message has unknown fields');
-		if (!isShortString(value.text, MAX_TEXT_CHARS)) {
-			return fail(`text must be a string of at most ${MAX_TEXT_CHARS} characters`);
-		}
-		return ok({ t, text: value.text });
-	}
-	const transfer = value.transfer;
-	switch (t) {
-		case 'offer': {
-			if (!hasOnlyKeys(value, ['t', 'transfer', 'files'])) return fail('offer has unknown fields');
-			if (!isTransferId(transfer)) break;
-			const files = parseFiles(value.files);
-			return files.ok ? ok({ t, transfer, files: files.value }) : files;
-		}
-		case 'accept':
-		case 'credit':
-			if (!hasOnlyKeys(value, ['t', 'transfer', 'credit'])) return fail(`${t} has unknown fields`);
-			if (!isTransferId(transfer)) break;
-			if (!isCount(value.credit)) return fail(`${t} credit must be a non-negative integer`);
-			return ok({ t, transfer, credit: value.credit });
-		case 'decline':
-			if (!hasOnlyKeys(value, ['t', 'transfer'])) return fail('decline has unknown fields');
-			if (!isTransferId(transfer)) break;
-			return ok({ t, transfer });
-		case 'file-end':
-			if (!hasOnlyKeys(value, ['t', 'transfer', 'index', 'sha256']))
-				return fail('file-end has unknown fields');
-			if (!isTransferId(transfer)) break;
-			if (!isIndex(value.index)) return fail(`file-end index must be an integer below ${MAX_FILES}`);
-			if (!isDigest(value.sha256)) return fail('file-end sha256 must be a base64 SHA-256 digest');
-			return ok({ t, transfer, index: value.index, sha256: value.sha256 });
-		case 'block':
-			if (!hasOnlyKeys(value, ['t', 'transfer', 'index', 'block', 'sha256'])) {
-				return fail('block has unknown fields');
-			}
-			if (!isTransferId(transfer)) break;
-			if (!isIndex(value.index)) return fail(`block index must be an integer below ${MAX_FILES}`);
-			if (!isCount(value.block)) return fail('block number must be a non-negative integer');
-			if (!isDigest(value.sha256)) return fail('block sha256 must be a base64 SHA-256 digest');
-			return ok({ t, transfer, index: value.index, block: value.block, sha256: value.sha256 });
-		case 'rewind':
-		case 'rewound':
-			if (!hasOnlyKeys(value, ['t', 'transfer', 'index', 'offset'])) return fail(`${t} has unknown fields`);
-			if (!isTransferId(transfer)) break;
-			if (!isIndex(value.index)) return fail(`${t} index must be an integer below ${MAX_FILES}`);
-			if (!isCount(value.offset)) return fail(`${t} offset must be a non-negative integer`);
-			return ok({ t, transfer, index: value.index, offset: value.offset });
-		case 'resume':
-			if (!hasOnlyKeys(value, ['t', 'transfer', 'index', 'offset', 'credit'])) {
-				return fail('resume has unknown fields');
-			}
-			if (!isTransferId(transfer)) break;
-			if (!isIndex(value.index)) return fail(`resume index must be an integer below ${MAX_FILES}`);
-			if (!isCount(value.offset)) return fail('resume offset must be a non-negative integer');
-			if (!isCount(value.credit)) return fail('resume credit must be a non-negative integer');
-			return ok({ t, transfer, index: value.index, offset: value.offset, credit: value.credit });
-		case 'file-done':
-			if (!hasOnlyKeys(value, ['t', 'transfer', 'index', 'size']))
-				return fail('file-done has unknown fields');
-			if (!isTransferId(transfer)) break;
-			if (!isIndex(value.index)) return fail(`file-done index must be an integer below ${MAX_FILES}`);
-			if (!isCount(value.size)) return fail('file-done size must be a non-negative integer');
-			return ok({ t, transfer, index: value.index, size: value.size });
-		case 'cancel':
-			if (!hasOnlyKeys(value, ['t', 'transfer', 'index', 'reason'])) return fail('cancel has unknown fields');
-			if (!isTransferId(transfer)) break;
-			if (value.index !== null && !isIndex(value.index)) {
-				return fail(`cancel index must be null or an integer below ${MAX_FILES}`);
-			}
-			if (!isShortString(value.reason, MAX_REASON_CHARS)) {
-				return fail(`cancel reason must be a string of at most ${MAX_REASON_CHARS} characters`);
-			}
-			return ok({ t, transfer, index: value.index, reason: value.reason });
-		default:
-			return fail('unknown control message type');
-	}
-	return fail('transfer must be 1 to 64 letters, digits, "_" or "-"');
+	const parsed = parseTagged(value, 't', CONTROL_MESSAGES, {
+		notObject: 'control message must be a JSON object',
+		unknownTag: 'unknown control message type',
+	});
+	return parsed.ok ? ok(parsed.value as ControlMessage) : fail(parsed.error);
 }
 
 const encoder = new TextEncoder();
