@@ -62,7 +62,7 @@ describe('close codes a server may not send back', () => {
 					.getWebSockets()
 					.find((ws) => (ws.deserializeAttachment() as { role?: string }).role === 'guest');
 				if (!guest) throw new Error('no guest socket');
-				await room.webSocketClose(guest, code, '', false);
+				await room.webSocketClose(guest, code);
 			});
 			expect(await host.next()).toEqual({ type: 'peer-left', reason: 'dropped' });
 			const back = await joined(session, seats.guest);
