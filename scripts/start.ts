@@ -1,5 +1,6 @@
 // `npm start`: build the app, then serve app + signaling from one local workerd (wrangler dev) on one port.
-// wrangler runs in its own process group so that Ctrl-C here stops all of it and leaves no process behind.
+// wrangler runs in its own process group so that Ctrl-C here stops all of it and leaves no process behind;
+// npm runs this with `exec` (no shell between), so a supervisor's SIGTERM or SIGINT to npm alone reaches it.
 import { spawn, spawnSync } from 'node:child_process';
 
 const port = process.env.PORT ?? '8787';
@@ -57,6 +58,11 @@ function stop(signal: NodeJS.Signals): void {
 }
 
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stop(signal));
+// Killed outright (SIGKILL), npm cannot pass anything on; this process is then re-parented, so stop too.
+const parent = process.ppid;
+setInterval(() => {
+	if (process.ppid !== parent) stop('SIGTERM');
+}, 500).unref();
 wrangler.on('exit', (code, signal) => {
 	process.exit(stopping ? 0 : (code ?? (signal ? 1 : 0)));
 });

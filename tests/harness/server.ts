@@ -1,5 +1,5 @@
 // Starts the app exactly as the README says (`npm start`) on a free loopback port with fresh local state,
-// and stops it as a terminal's Ctrl-C would: SIGINT to the whole foreground process group.
+// and stops it as a terminal's Ctrl-C would (SIGINT to the whole process group) or as a supervisor would.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -13,7 +13,11 @@ export interface RunningServer {
 	output: () => string;
 	/** Every process started under `npm start`, found by walking /proc from the npm process. */
 	descendants: () => number[];
-	stop: () => Promise<void>;
+	/**
+	 * Stops it with SIGINT to the whole process group, as a terminal's Ctrl-C does, or with `npmOnly` to the
+	 * npm process alone, as a supervisor does; waits at most 15 s for npm to exit.
+	 */
+	stop: (npmOnly?: NodeJS.Signals) => Promise<void>;
 }
 
 function canListen(port: number): Promise<boolean> {
@@ -74,7 +78,12 @@ export function isAlive(pid: number): boolean {
 	}
 }
 
-type ServerOptions = { vars?: Record<string, string>; skipBuild?: boolean };
+type ServerOptions = {
+	vars?: Record<string, string>;
+	skipBuild?: boolean;
+	/** The checkout to start; this one by default. */
+	cwd?: string;
+};
 
 /** Starts `npm start`, trying another port if the chosen one was taken in the meantime. */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
@@ -92,6 +101,7 @@ async function startServerOnce(options: ServerOptions): Promise<RunningServer> {
 	const state = mkdtempSync(join(tmpdir(), 'pairbeam-state-'));
 	const vars = Object.entries(options.vars ?? {}).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
 	const child = spawn('npm', ['start', '--', '--persist-to', state, ...vars], {
+		cwd: options.cwd,
 		detached: true,
 		stdio: ['ignore', 'pipe', 'pipe'],
 		env: { ...process.env, PORT: String(port), SKIP_BUILD: options.skipBuild ? '1' : '0' },
@@ -121,10 +131,14 @@ async function startServerOnce(options: ServerOptions): Promise<RunningServer> {
 		process: child,
 		output: () => output,
 		descendants: () => descendantsOf(pid),
-		stop: async () => {
+		stop: async (npmOnly) => {
 			if (child.exitCode === null && child.signalCode === null) {
-				const exited = new Promise((resolve) => child.once('exit', resolve));
-				process.kill(-pid, 'SIGINT');
+				const exited = new Promise((resolve) => {
+					child.once('exit', resolve);
+					setTimeout(resolve, 15_000).unref();
+				});
+				if (npmOnly) process.kill(pid, npmOnly);
+				else process.kill(-pid, 'SIGINT');
 				await exited;
 			}
 			rmSync(state, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 // The README's `npm start` itself: it builds, serves the page with its security headers and pairs two
-// real WebSocket clients through the signaling API on one port; Ctrl-C then leaves no process behind.
+// real WebSocket clients through the signaling API on one port; Ctrl-C, or a supervisor's signal to npm
+// alone, then leaves no process and no port behind.
 import { createHash } from 'node:crypto';
 import { connect as tcpConnect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -98,18 +99,38 @@ describe('npm start', () => {
 	});
 
 	it('stops on Ctrl-C and leaves no process or port behind', async () => {
-		const children = server.descendants();
-		expect(children.length).toBeGreaterThanOrEqual(3);
-		await server.stop();
-		await expect.poll(() => children.filter(isAlive), { timeout: 10_000 }).toEqual([]);
-		const refused = await new Promise<boolean>((resolve) => {
-			const socket = tcpConnect(server.port, '127.0.0.1');
-			socket.once('connect', () => {
-				socket.destroy();
-				resolve(false);
-			});
-			socket.once('error', () => resolve(true));
-		});
-		expect(refused).toBe(true);
+		await expectStopsCleanly(server, () => server.stop());
 	});
+
+	// A supervisor (systemd, a process manager, a container runtime) signals only the PID it started.
+	it.each(['SIGTERM', 'SIGINT', 'SIGKILL'] as const)(
+		'stops when a supervisor sends %s to the npm process alone, leaving no process or port behind',
+		async (signal) => {
+			const supervised = await startServer({ skipBuild: true });
+			await expectStopsCleanly(supervised, () => supervised.stop(signal));
+		},
+	);
 });
+
+function refusesConnections(port: number): Promise<boolean> {
+	return new Promise((resolve) => {
+		const socket = tcpConnect(port, '127.0.0.1');
+		socket.once('connect', () => {
+			socket.destroy();
+			resolve(false);
+		});
+		socket.once('error', () => resolve(true));
+	});
+}
+
+async function expectStopsCleanly(running: RunningServer, stop: () => Promise<void>): Promise<void> {
+	const children = running.descendants();
+	expect(children.length).toBeGreaterThanOrEqual(3);
+	try {
+		await stop();
+		await expect.poll(() => children.filter(isAlive), { timeout: 10_000 }).toEqual([]);
+		expect(await refusesConnections(running.port)).toBe(true);
+	} finally {
+		for (const pid of children.filter(isAlive)) process.kill(pid, 'SIGKILL');
+	}
+}
