@@ -5,17 +5,36 @@ import type { FileMeta } from '../../src/lib/protocol/frames';
 import type { FileSink, SaveTarget } from '../../src/lib/sinks/sink';
 import type { FileSource } from '../../src/lib/transfer/sender';
 
-/** Byte `offset` of the pattern `seed` (offsets up to 2^53 - 1). */
-export function patternByte(seed: number, offset: number): number {
-	const low = offset >>> 0;
-	const high = Math.floor(offset / 2 ** 32);
-	const mixed = Math.imul(low ^ Math.imul(high + seed, 0x9e3779b1), 0x45d9f3b);
-	return (mixed ^ (mixed >>> 15) ^ (mixed >>> 24)) & 0xff;
-}
+const SEGMENT = 65_536;
+/** 64 KiB of fixed pseudo-random bytes; each 64 KiB segment of a pattern is this, rotated. */
+const BASE = (() => {
+	const bytes = new Uint8Array(SEGMENT);
+	let x = 0x2545f491;
+	for (let i = 0; i < SEGMENT; i++) {
+		x ^= x << 13;
+		x ^= x >>> 17;
+		x ^= x << 5;
+		bytes[i] = x & 0xff;
+	}
+	return bytes;
+})();
 
+/** The rotation of segment `segment` in pattern `seed`: differs between neighbouring segments and seeds. */
+const rotation = (seed: number, segment: number): number =>
+	(((segment % SEGMENT) * 7919 + seed * 104_729 + Math.floor(segment / SEGMENT) * 31) >>> 0) % SEGMENT;
+
+/** Bytes `start` to `end` of the pattern `seed` (offsets up to 2^53 - 1), built by copying, not per byte. */
 export function patternBytes(seed: number, start: number, end: number): Uint8Array<ArrayBuffer> {
 	const out = new Uint8Array(Math.max(0, end - start));
-	for (let i = 0; i < out.length; i++) out[i] = patternByte(seed, start + i);
+	for (let at = 0; at < out.length;) {
+		const offset = start + at;
+		const segment = Math.floor(offset / SEGMENT);
+		let from = (offset % SEGMENT) + rotation(seed, segment);
+		if (from >= SEGMENT) from -= SEGMENT;
+		const count = Math.min(out.length - at, SEGMENT - (offset % SEGMENT), SEGMENT - from);
+		out.set(BASE.subarray(from, from + count), at);
+		at += count;
+	}
 	return out;
 }
 

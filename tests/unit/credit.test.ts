@@ -176,6 +176,28 @@ describe('WriteBatcher', () => {
 		await expect(batcher.flush()).rejects.toBe(failure);
 	});
 
+	it('sizes a batch to the bytes still to come, so a small file never takes a whole batch of memory', async () => {
+		const writes: Uint8Array[] = [];
+		const batcher = new WriteBatcher(
+			async (chunk) => {
+				writes.push(chunk);
+			},
+			8,
+			13,
+		);
+		await batcher.push(sequence(6));
+		expect(writes.length).toBe(0);
+		await batcher.push(sequence(7, 6));
+		// The first batch is full at 8 bytes; the second holds the last 5 and is written as soon as they are in.
+		expect(writes.map((c) => [c.length, c.buffer.byteLength])).toEqual([
+			[8, 8],
+			[5, 5],
+		]);
+		expect(concat(writes)).toEqual(sequence(13));
+		await batcher.flush();
+		expect(writes.length).toBe(2);
+	});
+
 	it('refuses a batch size that is not a positive integer', () => {
 		expect(() => new WriteBatcher(async () => {}, 0)).toThrow(RangeError);
 	});

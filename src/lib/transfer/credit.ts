@@ -82,6 +82,8 @@ export class SendWindow {
 export class WriteBatcher {
 	readonly #write: (chunk: Uint8Array<ArrayBuffer>) => Promise<void>;
 	readonly #batchBytes: number;
+	/** Bytes that will still be pushed (the file's size less what was pushed): sizes the next batch. */
+	#toCome: number;
 	#batch: Uint8Array<ArrayBuffer> | null = null;
 	#filled = 0;
 	#inFlight = 0;
@@ -89,13 +91,21 @@ export class WriteBatcher {
 	#queue: Promise<void> = Promise.resolve();
 	#failure: { error: unknown } | null = null;
 
-	/** `write` may keep the array it receives: each one is handed over and never reused. */
-	constructor(write: (chunk: Uint8Array<ArrayBuffer>) => Promise<void>, batchBytes = WRITE_BATCH_BYTES) {
+	/**
+	 * `write` may keep the array it receives: each one is handed over and never reused. `totalBytes` is the
+	 * most that will ever be pushed (a file's size), so 10,000 small files do not each take a 4 MiB batch.
+	 */
+	constructor(
+		write: (chunk: Uint8Array<ArrayBuffer>) => Promise<void>,
+		batchBytes = WRITE_BATCH_BYTES,
+		totalBytes = Infinity,
+	) {
 		if (!Number.isSafeInteger(batchBytes) || batchBytes <= 0) {
 			throw new RangeError(`batch size ${batchBytes} must be a positive integer`);
 		}
 		this.#write = write;
 		this.#batchBytes = batchBytes;
+		this.#toCome = totalBytes;
 	}
 
 	/** Bytes accepted by push but not yet written (including a batch whose write is in progress). */
@@ -134,12 +144,15 @@ export class WriteBatcher {
 	async #append(data: Uint8Array): Promise<void> {
 		let offset = 0;
 		while (offset < data.length) {
-			this.#batch ??= new Uint8Array(this.#batchBytes);
-			const count = Math.min(this.#batchBytes - this.#filled, data.length - offset);
+			this.#batch ??= new Uint8Array(
+				Math.min(this.#batchBytes, Math.max(this.#toCome, data.length - offset)),
+			);
+			const count = Math.min(this.#batch.length - this.#filled, data.length - offset);
 			this.#batch.set(data.subarray(offset, offset + count), this.#filled);
 			this.#filled += count;
+			this.#toCome -= count;
 			offset += count;
-			if (this.#filled === this.#batchBytes) await this.#writeBatch(this.#batch);
+			if (this.#filled === this.#batch.length) await this.#writeBatch(this.#batch);
 		}
 	}
 

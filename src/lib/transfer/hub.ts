@@ -131,7 +131,8 @@ export class TransferHub {
 
 	private pump(): void {
 		const head = this.outbox[0];
-		if (!head) return;
+		// Offering while detached would only fail, and mark the head offered on the next channel.
+		if (!head || !this.channel.attached) return;
 		if (isFinished(head.status)) {
 			this.outbox.shift();
 			this.pump();
@@ -162,7 +163,7 @@ export class TransferHub {
 		if (message.t === 'text') return this.events.text(message.text);
 		if (message.t === 'offer') {
 			// A repeated offer (re-sent after a reconnection) is the same transfer.
-			if (this.find(message.transfer)) return;
+			if (this.find(message.transfer)) return this.findIncoming(message.transfer)?.reoffered();
 			const transfer = new IncomingTransfer(message.transfer, message.files, this.context);
 			this.transfers.push(transfer);
 			this.incoming.push(transfer);

@@ -6,8 +6,9 @@ import type { ControlMessage, FileMeta } from '../protocol/frames';
 import type { FileSink, SaveTarget } from '../sinks/sink';
 import { ChannelClosedError } from './channel';
 import { BLOCK_BYTES, blockLength, concat, fileDigest, sha256, toBase64 } from './blocks';
-import { CREDIT_WINDOW_BYTES, WriteBatcher, creditAfterWrite } from './credit';
-import { Transfer, type TransferContext } from './transfer';
+import { CREDIT_WINDOW_BYTES, WRITE_BATCH_BYTES, WriteBatcher, creditAfterWrite } from './credit';
+import { CANCELLED_BY, Transfer, peerFailure, type TransferContext } from './transfer';
+import { isFinished } from './types';
 
 interface OpenFile {
 	index: number;
@@ -34,6 +35,8 @@ export class IncomingTransfer extends Transfer {
 	private granted = 0;
 	/** A damaged block was reported; everything until the sender's `rewound` marker is stale. */
 	private awaitingRewind = false;
+	/** This transfer ended and has said so again on a new channel (see reconfirm). */
+	private reconfirmed = false;
 	/** Frames are handled one after another, in arrival order, while disk writes are awaited. */
 	private queue: Promise<void> = Promise.resolve();
 
@@ -88,7 +91,7 @@ export class IncomingTransfer extends Transfer {
 			case 'file-end':
 				return this.enqueue(() => this.finishFile(message.index, message.sha256));
 			case 'cancel':
-				return this.enqueue(() => this.cancelled(message.index, false));
+				return this.enqueue(() => this.cancelled(message.index, false, peerFailure(message.reason)));
 		}
 	}
 
@@ -117,20 +120,51 @@ export class IncomingTransfer extends Transfer {
 
 	/** A new channel is open: confirm what is done and ask the sender to go on from the last verified block. */
 	resume(): void {
-		if (this.status !== 'paused') return;
+		if (this.status !== 'paused') return this.reconfirm();
 		this.enqueue(async () => {
+			// A file that was being verified when the link dropped may have ended the transfer meanwhile.
+			if (this.status !== 'paused') return;
 			this.status = 'active';
 			this.changed();
-			for (const [index, file] of this.files.entries()) {
-				if (file.status === 'done')
-					await this.send({ t: 'file-done', transfer: this.id, index, size: file.size });
-			}
+			await this.confirmDone();
 			const index = this.current?.index ?? this.files.findIndex((f) => f.status === 'waiting');
 			if (index < 0) return;
 			const offset = this.current?.verified ?? 0;
 			this.granted = CREDIT_WINDOW_BYTES;
 			await this.send({ t: 'resume', transfer: this.id, index, offset, credit: CREDIT_WINDOW_BYTES });
 		});
+	}
+
+	/** The sender offered this transfer again: its copy of the answer was lost with the old channel. */
+	reoffered(): void {
+		if (this.status === 'declined') void this.send({ t: 'decline', transfer: this.id }).catch(() => {});
+		else if (this.status === 'cancelled' || this.status === 'failed') this.reconfirm();
+	}
+
+	/**
+	 * Once, on a new channel after this transfer ended: says again how it ended, since the last file-done
+	 * or cancel may have been lost with the old channel and the sender would wait for it for ever.
+	 */
+	private reconfirm(): void {
+		if (this.reconfirmed || !this.target || !isFinished(this.status)) return;
+		this.reconfirmed = true;
+		this.enqueue(async () => {
+			await this.confirmDone();
+			if (this.status !== 'done') {
+				await this.send({ t: 'cancel', transfer: this.id, index: null, reason: this.endReason() });
+			}
+		});
+	}
+
+	private async confirmDone(): Promise<void> {
+		for (const [index, file] of this.files.entries()) {
+			if (file.status === 'done')
+				await this.send({ t: 'file-done', transfer: this.id, index, size: file.size });
+		}
+	}
+
+	private endReason(): string {
+		return this.status === 'failed' && this.error ? this.error.message : CANCELLED_BY.receive;
 	}
 
 	fail(error: UserError): void {
@@ -227,10 +261,14 @@ export class IncomingTransfer extends Transfer {
 		if (!this.target) throw new Error('no save target');
 		this.files[index].status = 'active';
 		const sink = await this.target.open(index, this.metas[index]);
-		const batcher = new WriteBatcher(async (batch) => {
-			await sink.write(batch);
-			await this.consume(batch.byteLength);
-		});
+		const batcher = new WriteBatcher(
+			async (batch) => {
+				await sink.write(batch);
+				await this.consume(batch.byteLength);
+			},
+			WRITE_BATCH_BYTES,
+			this.metas[index].size,
+		);
 		this.current = { index, sink, batcher, verified: 0, pending: [], pendingBytes: 0, digests: [] };
 		return this.current;
 	}
@@ -240,7 +278,11 @@ export class IncomingTransfer extends Transfer {
 		if (this.status !== 'active') return;
 		const credit = creditAfterWrite(this.consumed);
 		this.granted = Math.max(this.granted, credit);
-		await this.send({ t: 'credit', transfer: this.id, credit });
+		// A credit lost with a closing channel is replaced by the next channel's window; it must not fail
+		// the disk write that called this (the file's writer would refuse every later write).
+		await this.send({ t: 'credit', transfer: this.id, credit }).catch((error: unknown) => {
+			if (!(error instanceof ChannelClosedError)) throw error;
+		});
 	}
 
 	private async finishFile(index: number, digest: string): Promise<void> {
@@ -255,32 +297,35 @@ export class IncomingTransfer extends Transfer {
 		await file.batcher.flush();
 		this.current = undefined;
 		const whole = (await fileDigest(file.digests)) === digest;
-		if (!whole) await file.sink.abort();
-		if (!whole || (await file.sink.close()) !== size) {
-			this.setFile(
-				index,
-				'failed',
-				userError(
-					`“${this.metas[index].name}” could not be verified after saving.`,
-					'Ask the sender to send it again.',
-				),
+		let saved = -1;
+		if (whole) saved = await file.sink.close();
+		else await file.sink.abort();
+		if (saved !== size) {
+			const failure = userError(
+				`“${this.metas[index].name}” could not be verified after saving.`,
+				'Ask the sender to send it again.',
 			);
+			this.setFile(index, 'failed', failure);
+			// The sender waits for this file's file-done: tell it why none will come.
+			await this.send({ t: 'cancel', transfer: this.id, index, reason: failure.message });
 			return;
 		}
 		this.setFile(index, 'done');
 		await this.send({ t: 'file-done', transfer: this.id, index, size });
 	}
 
-	private async cancelled(index: number | null, tellPeer: boolean): Promise<void> {
+	/** One file (index) or everything (null) ends here: cancelled, or failed when `failure` says why. */
+	private async cancelled(index: number | null, tellPeer: boolean, failure?: UserError): Promise<void> {
 		if (tellPeer) {
-			await this.send({ t: 'cancel', transfer: this.id, index, reason: 'cancelled by receiver' }).catch(
+			await this.send({ t: 'cancel', transfer: this.id, index, reason: CANCELLED_BY.receive }).catch(
 				() => {},
 			);
 		}
 		const open = this.current;
 		if (index === null) {
 			this.current = undefined;
-			this.end('cancelled');
+			if (failure) this.end('failed', failure);
+			else this.end('cancelled');
 			if (open) await open.sink.abort();
 			return;
 		}
@@ -289,6 +334,6 @@ export class IncomingTransfer extends Transfer {
 			this.current = undefined;
 			await open.sink.abort();
 		}
-		this.setFile(index, 'cancelled');
+		this.setFile(index, failure ? 'failed' : 'cancelled', failure);
 	}
 }

@@ -6,7 +6,7 @@ import { encodeData, type ControlMessage, type FileMeta } from '../protocol/fram
 import { ChannelClosedError } from './channel';
 import { BLOCK_BYTES, blockCount, fileDigest, sha256, toBase64 } from './blocks';
 import { SendWindow } from './credit';
-import { Transfer, type TransferContext } from './transfer';
+import { CANCELLED_BY, Transfer, peerFailure, type TransferContext } from './transfer';
 
 /** Read size; a multiple of BLOCK_BYTES so every slice holds whole blocks. */
 const READ_BYTES = 4 * BLOCK_BYTES;
@@ -61,7 +61,10 @@ export class OutgoingTransfer extends Transfer {
 				if (this.status === 'active') this.restart({ index: message.index, offset: message.offset }, true);
 				return;
 			case 'resume':
-				if (this.status !== 'active' && this.status !== 'paused') return;
+				// Ended here while the link was down: the receiver waits for data that will never come.
+				if (this.status === 'cancelled' || this.status === 'failed') return this.tellCancelled(null);
+				// While 'offered' the accept was lost with the old channel: the resume stands for it.
+				if (this.status !== 'active' && this.status !== 'paused' && this.status !== 'offered') return;
 				this.status = 'active';
 				this.window.close(new ChannelClosedError());
 				this.window = new SendWindow(message.credit);
@@ -78,7 +81,7 @@ export class OutgoingTransfer extends Transfer {
 				} else this.setFile(message.index, 'done');
 				return;
 			case 'cancel':
-				this.cancelled(message.index, false);
+				this.cancelled(message.index, false, peerFailure(message.reason));
 				return;
 		}
 	}
@@ -101,17 +104,19 @@ export class OutgoingTransfer extends Transfer {
 		this.end('failed', error);
 	}
 
-	private cancelled(index: number | null, tellPeer: boolean): void {
+	/** One file (index) or everything (null) ends here: cancelled, or failed when `failure` says why. */
+	private cancelled(index: number | null, tellPeer: boolean, failure?: UserError): void {
 		if (index === null) {
 			this.generation += 1;
 			this.window.close(new Error('cancelled'));
-			this.end('cancelled');
-		} else if (this.isOpen(index)) this.setFile(index, 'cancelled');
-		if (tellPeer) {
-			void this.send({ t: 'cancel', transfer: this.id, index, reason: 'cancelled by sender' }).catch(
-				() => {},
-			);
-		}
+			if (failure) this.end('failed', failure);
+			else this.end('cancelled');
+		} else if (this.isOpen(index)) this.setFile(index, failure ? 'failed' : 'cancelled', failure);
+		if (tellPeer) this.tellCancelled(index);
+	}
+
+	private tellCancelled(index: number | null): void {
+		void this.send({ t: 'cancel', transfer: this.id, index, reason: CANCELLED_BY.send }).catch(() => {});
 	}
 
 	/** Starts a new send loop at `from`; files after it that were under way are sent again from 0. */

@@ -1,6 +1,6 @@
 // What sending and receiving share: the per-file and total progress a screen shows, speed and ETA, and
 // the rules for when a transfer has ended. Sender and receiver extend it with their own half of the protocol.
-import type { UserError } from '../errors';
+import { userError, type UserError } from '../errors';
 import { encodeControl, type ControlMessage, type FileMeta } from '../protocol/frames';
 import type { FrameChannel } from './channel';
 import { SpeedMeter, etaSeconds } from './progress';
@@ -12,6 +12,15 @@ export interface TransferContext {
 	readonly changed: () => void;
 	/** Milliseconds on a monotonic clock (performance.now() in the app). */
 	readonly now: () => number;
+}
+
+/** The reason a cancel carries when a person cancelled; any other reason says why the other device gave up. */
+export const CANCELLED_BY = { send: 'cancelled by sender', receive: 'cancelled by receiver' } as const;
+
+/** What the other device's cancel means here: undefined for a person's cancel, else the failure in its words. */
+export function peerFailure(reason: string): UserError | undefined {
+	if (reason === CANCELLED_BY.send || reason === CANCELLED_BY.receive) return undefined;
+	return userError(reason || 'The other device stopped the transfer.', 'Send the files again.');
 }
 
 const isOpenStatus = (status: FileStatus): boolean =>
@@ -124,7 +133,8 @@ export abstract class Transfer {
 
 	/** A transfer is done when no file is still open; done if at least one file arrived, else cancelled. */
 	private settleIfFinished(): void {
-		if (this.status !== 'active' || this.files.some((f) => isOpenStatus(f.status))) return;
+		const running = this.status === 'active' || this.status === 'paused';
+		if (!running || this.files.some((f) => isOpenStatus(f.status))) return;
 		const anyDone = this.files.some((f) => f.status === 'done');
 		const anyFailed = this.files.some((f) => f.status === 'failed');
 		this.status = anyFailed ? 'failed' : anyDone ? 'done' : 'cancelled';

@@ -55,8 +55,8 @@ export interface PairingOptions extends MemoryPairOptions {
 }
 
 export class Pairing {
-	/** Milliseconds on the clock both hubs read. */
-	now = 0;
+	/** The clock both hubs read, in milliseconds. */
+	clock: () => number = () => 0;
 	readonly sender: Peer;
 	readonly receiver: Peer;
 	pair!: MemoryPair;
@@ -120,7 +120,7 @@ export class Pairing {
 					text: (text) => peer.texts.push(text),
 					broken: (error) => peer.broken.push(error),
 				},
-				{ now: () => this.now },
+				{ now: () => this.clock() },
 			),
 		};
 		return peer;
@@ -187,7 +187,6 @@ const blockSha = (bytes: Uint8Array) => sha256(bytes.slice());
 
 /** The receiving hub alone, with the test playing the sender on the other end. */
 export function receiverFacing(): { peer: Peer; sender: ScriptedPeer; pair: MemoryPair } {
-	const pairing = { now: 0 };
 	const peer: Peer = {
 		texts: [],
 		broken: [],
@@ -197,7 +196,7 @@ export function receiverFacing(): { peer: Peer; sender: ScriptedPeer; pair: Memo
 				text: (text) => peer.texts.push(text),
 				broken: (error) => peer.broken.push(error),
 			},
-			{ now: () => pairing.now },
+			{ now: () => 0 },
 		),
 	};
 	const pair = new MemoryPair();

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { encodeControl } from '../../../src/lib/protocol/frames';
 import { BLOCK_BYTES } from '../../../src/lib/transfer/blocks';
-import { MemoryTarget, sha256Hex } from '../../harness/memory-files';
-import { Pairing } from './peers';
+import { CREDIT_WINDOW_BYTES } from '../../../src/lib/transfer/credit';
+import { MemoryTarget, patternSha256, patternSource, sha256Hex } from '../../harness/memory-files';
+import { MiB, Pairing, quiet, until } from './peers';
 
 const randomFile = (name: string, size: number) => {
 	const bytes = new Uint8Array(randomBytes(size));
@@ -40,5 +42,167 @@ describe('one file end to end', () => {
 		});
 		const blocks = peers.pair.controls('a').filter((m) => m.t === 'block');
 		expect(blocks.length).toBe(Math.ceil(size / BLOCK_BYTES));
+	});
+});
+
+describe('many files', () => {
+	it('sends several files, an empty one among them, in 64 KiB frames, each byte for byte', async () => {
+		const peers = new Pairing({ maxMessageSize: 64 * 1024 });
+		const files = [0, 2 * BLOCK_BYTES + 3, 0, 5, BLOCK_BYTES].map((size, i) => randomFile(`f${i}`, size));
+		const target = new MemoryTarget();
+		await peers.transfer(
+			files.map((f) => f.file),
+			target,
+		);
+		expect(peers.incoming.status).toBe('done');
+		for (const [i, { bytes }] of files.entries()) {
+			expect(target.sinks[i].state).toBe('closed');
+			expect(target.sinks[i].sha256()).toBe(sha256Hex(bytes));
+		}
+		// 64 KiB messages carry 65,523-byte payloads: a 1 MiB block goes as 17 equal frames.
+		const data = peers.pair.crossed.filter((c) => c.kind === 'data' && c.fileIndex === 1);
+		expect(data.length).toBe(17 + 17 + 1);
+		expect(Math.max(...data.map((c) => (c.kind === 'data' ? c.length : 0)))).toBeLessThanOrEqual(65_523);
+	});
+
+	it(
+		'delivers 10,000 files in four queued transfers, and refuses them in one in plain words',
+		{ timeout: 60_000 },
+		async () => {
+			const peers = new Pairing();
+			const files = Array.from({ length: 10_000 }, (_, i) => patternSource(String(i), i % 7, i));
+			const refused = peers.sender.hub.send(files);
+			expect(refused?.message).toBe('Too many files at once.');
+			for (let at = 0; at < files.length; at += 2_500) {
+				expect(peers.sender.hub.send(files.slice(at, at + 2_500))).toBeNull();
+			}
+			const targets: MemoryTarget[] = [];
+			for (let n = 0; n < 4; n++) {
+				await until(() => peers.receiver.hub.transfers.length > n, 'the next offer');
+				const target = new MemoryTarget();
+				targets.push(target);
+				await peers.receiver.hub.findIncoming(peers.receiver.hub.transfers[n].id)!.accept(target);
+			}
+			const allDone = (hub: typeof peers.sender.hub) => hub.transfers.every((t) => t.status === 'done');
+			await until(() => allDone(peers.receiver.hub) && allDone(peers.sender.hub), 'all four transfers');
+			expect(peers.sender.hub.transfers.map((t) => t.status)).toEqual(['done', 'done', 'done', 'done']);
+			const sinks = targets.flatMap((t) => t.sinks);
+			expect(sinks.length).toBe(10_000);
+			expect(sinks.every((s, i) => s.state === 'closed' && s.meta.name === String(i))).toBe(true);
+			expect(sinks.every((s, i) => s.sha256() === patternSha256(i % 7, i))).toBe(true);
+		},
+	);
+});
+
+describe('progress', () => {
+	it('reports speed and ETA from the clock it is given', async () => {
+		const peers = new Pairing();
+		const target = new MemoryTarget();
+		const incoming = await peers.offer([patternSource('p', 8 * MiB)]);
+		// A clock that reads one second for every MiB the receiver has taken in: exactly 1 MiB/s.
+		peers.clock = () => (incoming.bytes / MiB) * 1000;
+		await incoming.accept(target);
+		await until(() => peers.incoming.files[0].bytes >= 4 * MiB, 'half the file');
+		const view = peers.incoming.view();
+		expect(view.bytesPerSecond).toBeCloseTo(MiB, 6);
+		expect(view.etaSeconds).toBeCloseTo((8 * MiB - view.bytes) / view.bytesPerSecond, 3);
+		await peers.finished();
+		expect(peers.incoming.view()).toMatchObject({ bytesPerSecond: 0, etaSeconds: 0, status: 'done' });
+	});
+});
+
+describe('flow control', () => {
+	it('stops the sender at exactly the credit while the disk is stalled, and refills as writes finish', async () => {
+		const peers = new Pairing();
+		let release!: () => void;
+		const stalled = new Promise<void>((resolve) => (release = resolve));
+		const target = new MemoryTarget({ beforeWrite: () => stalled });
+		const size = 40 * MiB + 5;
+		const incoming = await peers.offer([patternSource('slow', size, 9)]);
+		await incoming.accept(target);
+		await until(() => peers.outgoing.files[0].bytes === CREDIT_WINDOW_BYTES, 'the credit to run out');
+		await until(() => peers.incoming.files[0].bytes === CREDIT_WINDOW_BYTES, 'the receiver to check it all');
+		await quiet(peers.pair);
+		expect(peers.outgoing.files[0].bytes).toBe(CREDIT_WINDOW_BYTES);
+		expect(peers.incoming.files[0].bytes).toBe(CREDIT_WINDOW_BYTES);
+		expect(peers.pair.controls('b').filter((m) => m.t === 'credit')).toEqual([]);
+		release();
+		await peers.finished();
+		const credits = peers.pair.controls('b').flatMap((m) => (m.t === 'credit' ? [m.credit] : []));
+		expect(credits.length).toBeGreaterThan(0);
+		expect(credits).toEqual([...credits].sort((a, b) => a - b));
+		expect(target.sinks[0].sha256()).toBe(patternSha256(size, 9));
+		expect(peers.incoming.status).toBe('done');
+	});
+
+	it('never buffers more than the port allows before waiting for it to drain', async () => {
+		const peers = new Pairing({ highWater: 512 * 1024 });
+		const target = new MemoryTarget({ keepBytes: false });
+		await peers.transfer([patternSource('b', 12 * MiB, 4)], target);
+		expect(target.sinks[0].sha256()).toBe(patternSha256(12 * MiB, 4));
+		// One frame of up to 256 KiB may go out when the buffer is just under the mark.
+		expect(peers.pair.a.peakBuffered).toBeLessThanOrEqual(512 * 1024 + 256 * 1024);
+	});
+});
+
+describe('integrity', () => {
+	it('re-requests a damaged block, writes only verified bytes, and says so', async () => {
+		const peers = new Pairing();
+		const size = 3 * MiB + 100;
+		let damaged = 0;
+		peers.pair.tap = (frame, from) => {
+			const offset = frame[0] === 2 ? new DataView(frame.buffer).getUint32(9) : -1;
+			// Flip one byte in the first frame of block 1, twice: the re-sent copy is damaged too.
+			if (from === 'a' && offset === MiB && damaged < 2) {
+				damaged += 1;
+				const bad = frame.slice();
+				bad[100] ^= 0xff;
+				return [bad];
+			}
+			return [frame];
+		};
+		const target = new MemoryTarget();
+		await peers.transfer([patternSource('d', size, 5)], target);
+		expect(damaged).toBe(2);
+		expect(peers.incoming.files[0]).toMatchObject({
+			status: 'done',
+			notice: 'Block 2 arrived damaged and was sent again.',
+		});
+		expect(target.sinks[0].sha256()).toBe(patternSha256(size, 5));
+		expect(target.sinks[0].written).toBe(size);
+		const rewinds = peers.pair.controls('b').filter((m) => m.t === 'rewind');
+		expect(rewinds).toEqual([
+			{ t: 'rewind', transfer: peers.outgoing.id, index: 0, offset: MiB },
+			{ t: 'rewind', transfer: peers.outgoing.id, index: 0, offset: MiB },
+		]);
+		expect(peers.pair.controls('a').filter((m) => m.t === 'rewound').length).toBe(2);
+	});
+
+	it('fails a file whose whole-file digest does not match, and never reports it done', async () => {
+		const peers = new Pairing();
+		peers.pair.tap = (frame, from) => {
+			if (from !== 'a' || frame[0] !== 1) return [frame];
+			const text = new TextDecoder().decode(frame.subarray(1));
+			if (!text.includes('"file-end"')) return [frame];
+			const message = JSON.parse(text);
+			message.sha256 = 'A'.repeat(43) + '=';
+			return [encodeControl(message)];
+		};
+		const target = new MemoryTarget();
+		await peers.transfer([patternSource('w', MiB + 1)], target);
+		expect(peers.incoming.files[0].status).toBe('failed');
+		expect(peers.incoming.files[0].error?.message).toBe('“w” could not be verified after saving.');
+		expect(target.sinks[0].state).toBe('aborted');
+		expect(peers.outgoing.files[0].status).not.toBe('done');
+	});
+});
+
+describe('text', () => {
+	it('carries a text message both ways', async () => {
+		const peers = new Pairing();
+		await peers.sender.hub.sendText('hello ✓');
+		await peers.receiver.hub.sendText('back');
+		await until(() => peers.receiver.texts.length === 1 && peers.sender.texts.length === 1, 'both texts');
+		expect([peers.receiver.texts, peers.sender.texts]).toEqual([['hello ✓'], ['back']]);
 	});
 });

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { peerGone } from '../../../src/lib/errors';
+import { BLOCK_BYTES } from '../../../src/lib/transfer/blocks';
+import { MemoryTarget, patternSha256, patternSource } from '../../harness/memory-files';
+import { MiB, Pairing, until, type Peer } from './peers';
+
+const SIZES = [2 * MiB + 1000, 5];
+
+/** Frames that cross in an uninterrupted transfer of SIZES, counted once to know where to cut. */
+async function framesInFullRun(): Promise<number> {
+	const peers = new Pairing();
+	await peers.transfer(
+		SIZES.map((size, i) => patternSource(`r${i}`, size, i + 1)),
+		new MemoryTarget(),
+	);
+	return peers.pair.crossed.length;
+}
+
+const total = await framesInFullRun();
+
+/** Sends SIZES, cutting the link just before frame number `cut` would arrive, then links again. */
+async function cutAt(cut: number) {
+	const peers = new Pairing();
+	let crossed = 0;
+	peers.pair.tap = (frame) => {
+		if (crossed++ < cut) return [frame];
+		peers.pair.close();
+		return [];
+	};
+	const target = new MemoryTarget();
+	// Accept as soon as the offer is there, on the first link or (if it was cut) on the second.
+	const accepted = until(() => peers.receiver.hub.transfers.length > 0, 'the offer').then(() =>
+		peers.incoming.accept(target),
+	);
+	peers.sender.hub.send(SIZES.map((size, i) => patternSource(`r${i}`, size, i + 1)));
+	await until(() => !peers.pair.open, 'the cut');
+	const moving = (p: Peer) => p.hub.transfers.some((t) => t.status === 'active');
+	await until(() => !moving(peers.sender) && !moving(peers.receiver), 'both to pause');
+	const second = peers.connect();
+	await accepted;
+	await peers.finished();
+	return { peers, target, second };
+}
+
+describe('the link drops and comes back', () => {
+	it(
+		`finishes byte for byte whichever of the ${total} frames the link drops before`,
+		{ timeout: 30_000 },
+		async () => {
+			const resumedAt = new Set<string>();
+			for (let cut = 0; cut < total; cut++) {
+				const { peers, target, second } = await cutAt(cut);
+				expect([cut, peers.outgoing.view(), peers.incoming.view()]).toMatchObject([
+					cut,
+					{ status: 'done' },
+					{ status: 'done' },
+				]);
+				for (const [i, size] of SIZES.entries()) {
+					expect(target.sinks[i].state).toBe('closed');
+					expect(target.sinks[i].sha256()).toBe(patternSha256(size, i + 1));
+				}
+				const resume = second.controls('b').find((m) => m.t === 'resume');
+				if (resume?.t === 'resume') {
+					expect(resume.offset % BLOCK_BYTES === 0 || resume.offset === SIZES[resume.index]).toBe(true);
+					resumedAt.add(`${resume.index}:${resume.offset}`);
+				}
+			}
+			// Cuts mid-block resume at the block's start: at 0 and at each block boundary of the first file, and
+			// in the second file (at 0, or at its end when its one block was verified before the cut).
+			expect([...resumedAt]).toEqual(
+				expect.arrayContaining(['0:0', `0:${BLOCK_BYTES}`, `0:${2 * BLOCK_BYTES}`]),
+			);
+			expect([...resumedAt].some((at) => at.startsWith('1:'))).toBe(true);
+		},
+	);
+
+	it('pauses both sides while the link is down, then fails without a partial file when the peer is gone', async () => {
+		const peers = new Pairing();
+		peers.pair.tap = (frame) => {
+			if (frame[0] === 2 && new DataView(frame.buffer).getUint32(9) >= MiB + 300_000) {
+				peers.pair.close();
+				return [];
+			}
+			return [frame];
+		};
+		const target = new MemoryTarget();
+		const incoming = await peers.offer([patternSource('v', 3 * MiB)]);
+		await incoming.accept(target);
+		await until(() => peers.outgoing.status === 'paused' && incoming.status === 'paused', 'both to pause');
+		expect(incoming.files[0].bytes).toBe(MiB);
+		peers.sender.hub.failAll(peerGone());
+		peers.receiver.hub.failAll(peerGone());
+		await until(() => target.sinks[0].state === 'aborted', 'the partial file to be removed');
+		for (const t of [peers.outgoing, incoming]) {
+			expect(t.view()).toMatchObject({ status: 'failed', error: peerGone() });
+			expect(t.files[0].status).toBe('failed');
+		}
+		expect(target.sinks[0].written).toBeLessThanOrEqual(MiB);
+	});
+});
