@@ -1,5 +1,7 @@
-// Four suites, one runner: pure logic in Node, the Worker inside workerd (twice more with JWT checking on,
-// by shared secret and by a JWKS URL), and the real `npm start` server driven by a WebSocket client.
+// Six projects, one runner: pure logic in Node (unit), the Worker inside workerd (worker, and twice more with
+// JWT checking on: worker-jwt by shared secret, worker-jwks by a JWKS URL), the README's commands themselves
+// (serve: `npm start` driven by a WebSocket client and by signals, a fresh clone's `npm ci && npm test`) and
+// the app in real browsers (e2e, after the others).
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { exportJWK, generateKeyPair } from 'jose';
 import { defineConfig } from 'vitest/config';
