@@ -109,6 +109,8 @@ export class Room extends DurableObject<Env> {
 	}
 
 	async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+		// Frames queued behind one we refused still arrive; the socket is closing and gets no answer.
+		if (!isOpen(ws)) return;
 		if (typeof message !== 'string') {
 			return this.refuse(ws, { code: CloseCode.malformed, reason: 'Binary frames are not accepted' });
 		}
@@ -167,6 +169,8 @@ export class Room extends DurableObject<Env> {
 		const newSecretHash = await sha256Hex(newSecret);
 		const freshTurn = await mintTurn(this.env, now);
 		const session = await this.liveSession();
+		// The socket may have been closed meanwhile (join deadline, the peer hung up): it takes no seat.
+		if (!isOpen(ws)) return;
 		if (!session) {
 			return this.refuse(ws, { code: CloseCode.noSession, reason: 'No such session, or it has expired' });
 		}

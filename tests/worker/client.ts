@@ -1,7 +1,9 @@
 // Test clients that talk to the Worker exactly as the app does: HTTP for session creation and a real
 // WebSocket (the upgrade response's socket) for signaling, with a queue so tests can await each frame.
-import { exports } from 'cloudflare:workers';
+import { env, exports } from 'cloudflare:workers';
+import { runInDurableObject } from 'cloudflare:test';
 import type { ServerMessage } from '../../src/lib/protocol/signaling';
+import type { Room } from '../../worker/room';
 
 const ORIGIN = 'https://pairbeam.test';
 
@@ -152,4 +154,31 @@ export async function relaysBothWays(a: Client, b: Client): Promise<boolean> {
 	b.send(candidate);
 	const atA = await a.next();
 	return JSON.stringify(atB) === JSON.stringify(offer) && JSON.stringify(atA) === JSON.stringify(candidate);
+}
+
+/** Errors thrown by a room's own handlers, which a client would only see as a dropped socket. */
+export interface RoomWatch {
+	errors: string[];
+}
+
+/** Records every error the real handlers of this room throw from now on (they still throw it). */
+export async function watchRoom(id: string): Promise<RoomWatch> {
+	const watch: RoomWatch = { errors: [] };
+	await runInDurableObject(env.ROOMS.getByName(id), (room: Room) => {
+		const handlers = ['fetch', 'webSocketMessage', 'webSocketClose', 'webSocketError', 'alarm'] as const;
+		for (const name of handlers) {
+			const handler = (room[name] as (...args: unknown[]) => Promise<unknown>).bind(room);
+			Object.assign(room, {
+				[name]: async (...args: unknown[]) => {
+					try {
+						return await handler(...args);
+					} catch (error) {
+						watch.errors.push(`${name}: ${String(error)}`);
+						throw error;
+					}
+				},
+			});
+		}
+	});
+	return watch;
 }

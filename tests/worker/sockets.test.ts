@@ -4,7 +4,8 @@ import { env } from 'cloudflare:workers';
 import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { MAX_SOCKETS, type Room } from '../../worker/room';
-import { createSession, joined, paired, relaysBothWays, upgrade } from './client';
+import { CloseCode } from '../../src/lib/protocol/signaling';
+import { connect, createSession, joined, paired, relaysBothWays, upgrade, watchRoom } from './client';
 
 /** Counts how often the real alarm handler of this room runs from now on. */
 async function countAlarms(id: string): Promise<() => number> {
@@ -47,6 +48,25 @@ describe('silent sockets', () => {
 		expect(host.hello).toMatchObject({ role: 'host', peerPresent: false });
 		host.client.close();
 	}, 15_000);
+});
+
+describe('frames that arrive after the server closed the socket', () => {
+	it('are dropped: a join right behind a refused frame takes no seat and throws nothing', async () => {
+		const session = await createSession();
+		const watch = await watchRoom(session.id);
+		const early = await connect(session.id);
+		early.send('{"type":"join",');
+		early.join(session.token);
+		expect((await early.closed).code).toBe(CloseCode.malformed);
+		expect(await early.silentFor(100)).toBe(true);
+		const host = await joined(session);
+		expect(host.hello).toMatchObject({ role: 'host', peerPresent: false });
+		const guest = await joined(session);
+		expect(guest.hello).toMatchObject({ role: 'guest', peerPresent: true });
+		expect(watch.errors).toEqual([]);
+		host.client.close();
+		guest.client.close();
+	});
 });
 
 describe('close codes a server may not send back', () => {
