@@ -142,8 +142,12 @@ export class TransferHub {
 		}
 	}
 
-	private activeIncoming(): IncomingTransfer | undefined {
-		return this.incoming.find((t) => t.status === 'active');
+	/**
+	 * Where data frames go: the transfer accepted last. Once it ended, frames still in flight go there too
+	 * (it discards them within the credit it granted); the sender offers the next only after this one ended.
+	 */
+	private receiving(): IncomingTransfer | undefined {
+		return this.incoming.findLast((t) => t.accepted);
 	}
 
 	private onMessage(data: ArrayBuffer): void {
@@ -151,7 +155,7 @@ export class TransferHub {
 		if (!frame.ok) return this.break(`the other device sent a bad frame (${frame.error.reason})`);
 		if (frame.value.kind === 'data') {
 			const { fileIndex, offset, payload } = frame.value;
-			const incoming = this.activeIncoming();
+			const incoming = this.receiving();
 			if (!incoming) return this.break('file data arrived with no transfer accepted');
 			incoming.onData(fileIndex, offset, payload);
 			return;

@@ -48,6 +48,11 @@ export class IncomingTransfer extends Transfer {
 		super(id, 'receive', metas, 'incoming', context);
 	}
 
+	/** The user chose where to save: from then on data frames are this transfer's. */
+	get accepted(): boolean {
+		return this.target !== undefined;
+	}
+
 	override get savedTo(): string | undefined {
 		return this.target?.description;
 	}
@@ -91,12 +96,12 @@ export class IncomingTransfer extends Transfer {
 			case 'file-end':
 				return this.enqueue(() => this.finishFile(message.index, message.sha256));
 			case 'cancel':
-				return this.enqueue(() => this.cancelled(message.index, false, peerFailure(message.reason)));
+				return this.cancelled(message.index, false, peerFailure(message.reason));
 		}
 	}
 
 	cancel(index: number | null): void {
-		this.enqueue(() => this.cancelled(index, true));
+		this.cancelled(index, true);
 	}
 
 	/** The channel dropped: keep the open file and everything verified, forget the unchecked block. */
@@ -127,6 +132,11 @@ export class IncomingTransfer extends Transfer {
 			this.status = 'active';
 			this.changed();
 			await this.confirmDone();
+			// Files cancelled here while the link was down: the sender must not send or wait for them.
+			for (const [index, file] of this.files.entries()) {
+				if (file.status === 'cancelled')
+					await this.send({ t: 'cancel', transfer: this.id, index, reason: CANCELLED_BY.receive });
+			}
 			const index = this.current?.index ?? this.files.findIndex((f) => f.status === 'waiting');
 			if (index < 0) return;
 			const offset = this.current?.verified ?? 0;
@@ -255,6 +265,8 @@ export class IncomingTransfer extends Transfer {
 	}
 
 	private async fileFor(index: number): Promise<OpenFile> {
+		// A cancel may overtake the frames of the file it ended: that file is left behind here.
+		await this.dropEndedFile();
 		if (this.current?.index === index) return this.current;
 		if (this.current)
 			throw new ProtocolViolation(`file ${index} started before file ${this.current.index} ended`);
@@ -297,6 +309,8 @@ export class IncomingTransfer extends Transfer {
 		await file.batcher.flush();
 		this.current = undefined;
 		const whole = (await fileDigest(file.digests)) === digest;
+		// Cancelled while it was being checked: nothing of it is kept.
+		if (!this.isOpen(index)) return file.sink.abort();
 		let saved = -1;
 		if (whole) saved = await file.sink.close();
 		else await file.sink.abort();
@@ -314,26 +328,25 @@ export class IncomingTransfer extends Transfer {
 		await this.send({ t: 'file-done', transfer: this.id, index, size });
 	}
 
-	/** One file (index) or everything (null) ends here: cancelled, or failed when `failure` says why. */
-	private async cancelled(index: number | null, tellPeer: boolean, failure?: UserError): Promise<void> {
+	/**
+	 * One file (index) or everything (null) ends here at once: cancelled, or failed when `failure` says why.
+	 * Frames already queued for it are then discarded, and its partial file is removed in queue order.
+	 */
+	private cancelled(index: number | null, tellPeer: boolean, failure?: UserError): void {
+		if (index === null ? isFinished(this.status) : !this.isOpen(index)) return;
 		if (tellPeer) {
-			await this.send({ t: 'cancel', transfer: this.id, index, reason: CANCELLED_BY.receive }).catch(
-				() => {},
-			);
+			void this.send({ t: 'cancel', transfer: this.id, index, reason: CANCELLED_BY.receive }).catch(() => {});
 		}
+		if (index !== null) this.setFile(index, failure ? 'failed' : 'cancelled', failure);
+		else if (failure) this.end('failed', failure);
+		else this.end('cancelled');
+		this.enqueue(() => this.dropEndedFile());
+	}
+
+	private async dropEndedFile(): Promise<void> {
 		const open = this.current;
-		if (index === null) {
-			this.current = undefined;
-			if (failure) this.end('failed', failure);
-			else this.end('cancelled');
-			if (open) await open.sink.abort();
-			return;
-		}
-		if (!this.isOpen(index)) return;
-		if (open?.index === index) {
-			this.current = undefined;
-			await open.sink.abort();
-		}
-		this.setFile(index, failure ? 'failed' : 'cancelled', failure);
+		if (!open || this.isOpen(open.index)) return;
+		this.current = undefined;
+		await open.sink.abort();
 	}
 }

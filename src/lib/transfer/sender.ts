@@ -49,7 +49,7 @@ export class OutgoingTransfer extends Transfer {
 				if (this.status !== 'offered') return;
 				this.status = 'active';
 				this.window = new SendWindow(message.credit);
-				this.restart({ index: 0, offset: 0 }, false);
+				this.restart({ index: 0, offset: 0 });
 				return;
 			case 'decline':
 				if (this.status === 'offered') this.end('declined');
@@ -58,7 +58,10 @@ export class OutgoingTransfer extends Transfer {
 				this.window.grant(message.credit);
 				return;
 			case 'rewind':
-				if (this.status === 'active') this.restart({ index: message.index, offset: message.offset }, true);
+				if (this.status === 'active') {
+					const { index, offset } = message;
+					this.restart({ index, offset }, [{ t: 'rewound', transfer: this.id, index, offset }]);
+				}
 				return;
 			case 'resume':
 				// Ended here while the link was down: the receiver waits for data that will never come.
@@ -68,7 +71,8 @@ export class OutgoingTransfer extends Transfer {
 				this.status = 'active';
 				this.window.close(new ChannelClosedError());
 				this.window = new SendWindow(message.credit);
-				this.restart({ index: message.index, offset: message.offset }, false);
+				// Files cancelled here while the link was down: the receiver must not wait for them.
+				this.restart({ index: message.index, offset: message.offset }, this.cancelledFiles());
 				return;
 			case 'file-done':
 				if (!this.isOpen(message.index)) return;
@@ -115,12 +119,23 @@ export class OutgoingTransfer extends Transfer {
 		if (tellPeer) this.tellCancelled(index);
 	}
 
+	private cancelledFiles(): ControlMessage[] {
+		return this.files.flatMap((file, index) =>
+			file.status === 'cancelled'
+				? [{ t: 'cancel', transfer: this.id, index, reason: CANCELLED_BY.send }]
+				: [],
+		);
+	}
+
 	private tellCancelled(index: number | null): void {
 		void this.send({ t: 'cancel', transfer: this.id, index, reason: CANCELLED_BY.send }).catch(() => {});
 	}
 
-	/** Starts a new send loop at `from`; files after it that were under way are sent again from 0. */
-	private restart(from: Position, marker: boolean): void {
+	/**
+	 * Starts a new send loop at `from`, after sending `first` (a rewound marker, cancels the receiver may
+	 * have missed); files after `from` that were under way are sent again from 0.
+	 */
+	private restart(from: Position, first: ControlMessage[] = []): void {
 		const generation = ++this.generation;
 		this.files.forEach((file, index) => {
 			if (index < from.index || !this.isOpen(index)) return;
@@ -128,17 +143,16 @@ export class OutgoingTransfer extends Transfer {
 			file.bytes = index === from.index ? from.offset : 0;
 		});
 		this.changed();
-		void this.run(generation, from, marker);
+		void this.run(generation, from, first);
 	}
 
 	private current(generation: number): boolean {
 		return this.generation === generation && this.status === 'active';
 	}
 
-	private async run(generation: number, from: Position, marker: boolean): Promise<void> {
+	private async run(generation: number, from: Position, first: ControlMessage[]): Promise<void> {
 		try {
-			if (marker)
-				await this.send({ t: 'rewound', transfer: this.id, index: from.index, offset: from.offset });
+			for (const message of first) await this.send(message);
 			const wanted = () => this.current(generation);
 			for (let index = from.index; index < this.sources.length; index++) {
 				if (!wanted()) return;
@@ -149,6 +163,7 @@ export class OutgoingTransfer extends Transfer {
 				if (!this.current(generation) || !this.isOpen(index)) continue;
 				const size = this.sources[index].size;
 				const digest = await fileDigest(this.digests[index].slice(0, blockCount(size)));
+				if (!this.current(generation) || !this.isOpen(index)) continue;
 				this.files[index].status = 'verifying';
 				await this.send({ t: 'file-end', transfer: this.id, index, sha256: digest }, wanted);
 				this.changed();
