@@ -213,11 +213,14 @@ function canonical(value: unknown): string {
 	);
 }
 
-/** The `data` the server should relay for `frame` (the wire carries no lone surrogates). */
+/** What a text frame becomes in UTF-8 on the wire: each lone surrogate turns into U+FFFD. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** The `data` the server should relay for `frame`. */
 function sentData(frame: Frame): string | undefined {
 	if (typeof frame !== 'string') return undefined;
 	try {
-		return canonical((JSON.parse(frame.toWellFormed()) as { data?: unknown }).data);
+		return canonical((JSON.parse(frame.replace(LONE_SURROGATE, '\ufffd')) as { data?: unknown }).data);
 	} catch {
 		return undefined;
 	}
