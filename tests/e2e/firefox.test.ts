@@ -20,6 +20,7 @@ import {
 	type Peer,
 } from '../harness/browser';
 import { makeDir, makeFile, type TestFile } from '../harness/files';
+import { STAGING_DIR, stagingLock } from '../../src/lib/sinks/staging';
 
 let server: RunningServer;
 let dir: string;
@@ -91,6 +92,21 @@ async function firefoxConnected(): Promise<void> {
 	await page.waitForSelector('[data-testid="connection"][data-state="connected"]', { timeout: 30_000 });
 }
 
+/** Every file under the OPFS staging folder of the Firefox page, as "folder/name". */
+function stagedFiles(): Promise<string[]> {
+	return page.evaluate(async (stagingDir) => {
+		const root = await navigator.storage.getDirectory();
+		const staging = await root.getDirectoryHandle(stagingDir).catch(() => undefined);
+		const found: string[] = [];
+		if (!staging) return found;
+		for await (const [folder, entry] of staging.entries()) {
+			if (entry.kind !== 'directory') found.push(folder);
+			else for await (const name of entry.keys()) found.push(`${folder}/${name}`);
+		}
+		return found.sort();
+	}, STAGING_DIR);
+}
+
 function sha256OfFile(path: string): Promise<string> {
 	return new Promise((resolve, reject) => {
 		const hash = createHash('sha256');
@@ -125,7 +141,7 @@ describe('Firefox ESR with Chromium', () => {
 		expect(errors).toEqual([]);
 	});
 
-	it('Chromium sends 16 MiB to Firefox, saved through the OPFS-then-download fallback byte-identical', async () => {
+	it('Chromium sends two files to Firefox, downloaded byte-identical through OPFS; then no staged copy stays', async () => {
 		await openInFirefox(server.url);
 		await page.click('xpath/.//button[contains(., "Receive files")]');
 		const canvas = await page.waitForSelector('[data-testid="qr"]');
@@ -138,15 +154,58 @@ describe('Firefox ESR with Chromium', () => {
 		await openApp(chromium.page, link!);
 		await firefoxConnected();
 		await chromium.page.locator('[data-testid="connection"][data-state="connected"]').waitFor();
-		await sendFiles(chromium, [file.path]);
+		const second = makeFile(dir, 'second.txt', 200_000);
+		await sendFiles(chromium, [file.path, second.path]);
 		await page.waitForSelector('[data-testid="transfer"][data-status="incoming"]', { timeout: 30_000 });
 		await page.click('xpath/.//button[contains(., "Accept and save")]');
 		await page.waitForSelector('[data-testid="transfer"][data-status="done"]', { timeout: 120_000 });
 		await waitForStatus(chromium, 'done', 30_000);
-		const saved = join(downloads, file.name);
-		await expect.poll(() => existsSync(saved) && statSync(saved).size, { timeout: 30_000 }).toBe(file.size);
-		expect(readdirSync(downloads).filter((name) => !name.endsWith('.part'))).toEqual([file.name]);
-		expect(await sha256OfFile(saved)).toBe(file.sha256);
+		for (const sent of [file, second]) {
+			const saved = join(downloads, sent.name);
+			await expect.poll(() => existsSync(saved) && statSync(saved).size, { timeout: 30_000 }).toBe(sent.size);
+			expect(await sha256OfFile(saved)).toBe(sent.sha256);
+		}
+		expect(
+			readdirSync(downloads)
+				.filter((name) => !name.endsWith('.part'))
+				.sort(),
+		).toEqual([file.name, second.name].sort());
+		// Each staged copy is removed a while after its download started (the app waits, as measured).
+		await expect.poll(() => stagedFiles(), { timeout: 90_000, interval: 1000 }).toEqual([]);
+		expect(errors).toEqual([]);
+	});
+
+	it('clears files an earlier visit staged at start-up, but not those a transfer in another tab holds', async () => {
+		// A page of the app's origin that runs no app code (so no clean-up of its own) stages the files.
+		await page.goto(`${server.url}/icons/icon-192.png`);
+		await page.evaluate(
+			async (stagingDir, busyLock) => {
+				const root = await navigator.storage.getDirectory();
+				const staging = await root.getDirectoryHandle(stagingDir, { create: true });
+				for (const folder of ['left-over', 'busy']) {
+					const handle = await (
+						await staging.getDirectoryHandle(folder, { create: true })
+					).getFileHandle(`${folder}.bin`, { create: true });
+					const writable = await handle.createWritable();
+					await writable.write(new Uint8Array(1000));
+					await writable.close();
+				}
+				// This tab stands for one whose transfer stages files in "busy": it holds that folder's lock.
+				await new Promise<void>((held) => {
+					void navigator.locks.request(busyLock, () => {
+						held();
+						return new Promise(() => {});
+					});
+				});
+			},
+			STAGING_DIR,
+			stagingLock('busy'),
+		);
+		expect(await stagedFiles()).toEqual(['busy/busy.bin', 'left-over/left-over.bin']);
+		const other = await firefox.newPage();
+		await other.goto(server.url);
+		await other.waitForSelector('main[data-hydrated="true"]');
+		await expect.poll(() => stagedFiles(), { timeout: 10_000 }).toEqual(['busy/busy.bin']);
 		expect(errors).toEqual([]);
 	});
 });

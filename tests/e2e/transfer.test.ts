@@ -217,6 +217,12 @@ describe('transfer between two Chromium peers', () => {
 			'trailing dots...',
 			'..',
 			'x'.repeat(240) + '.txt',
+			'invoice\u202efdp.exe',
+			'zero\u200bwidth\u2060.txt',
+			'\ufeffbom.txt',
+			'con .txt',
+			'CONIN$',
+			'clock$.txt',
 		];
 		const made = [
 			...odd.map((name, i) => makeFile(many, name === '..' ? 'dotdot' : name, 100 + i)),
@@ -235,6 +241,16 @@ describe('transfer between two Chromium peers', () => {
 		expect(saved).toEqual(expected);
 		expect(saved.map((f) => f.name)).toContain('a_b_c_d_e_f.txt');
 		expect(saved.map((f) => f.name)).toContain('_CON.txt');
+		expect(saved.map((f) => f.name)).toEqual(
+			expect.arrayContaining([
+				'invoicefdp.exe',
+				'zerowidth.txt',
+				'bom.txt',
+				'_con .txt',
+				'_CONIN$',
+				'_clock$.txt',
+			]),
+		);
 		rmSync(many, { recursive: true, force: true });
 	});
 });

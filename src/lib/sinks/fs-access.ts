@@ -2,6 +2,7 @@
 // click that accepted, and every byte streams to disk from there.
 import { NameAllocator } from './filename';
 import { handleSink } from './handle-sink';
+import { NewFiles } from './new-file';
 import type { SaveTarget } from './sink';
 import type { FileMeta } from '../protocol/frames';
 
@@ -21,20 +22,32 @@ export function hasFileSystemAccess(): boolean {
 /** Must be called synchronously inside the user's click: the pickers need that gesture. */
 export function pickSaveTarget(files: FileMeta[]): Promise<SaveTarget> {
 	const w = window as unknown as Required<PickerWindow>;
-	const names = new NameAllocator();
 	if (files.length === 1) {
-		const name = names.take(files[0].name);
+		// The user chose this very file in the save dialog, so replacing it is their explicit choice.
+		const name = new NameAllocator().take(files[0].name);
 		return w.showSaveFilePicker({ suggestedName: name }).then((handle) => ({
 			description: handle.name,
-			open: () => handleSink(handle, async () => {}),
+			open: () => handleSink(handle),
 		}));
 	}
-	return w.showDirectoryPicker({ mode: 'readwrite', id: 'pairbeam-save' }).then((dir) => ({
-		description: `the folder “${dir.name}”`,
-		async open(_index: number, meta: FileMeta) {
-			const name = names.take(meta.name);
-			const handle = await dir.getFileHandle(name, { create: true });
-			return handleSink(handle, () => dir.removeEntry(name).catch(() => undefined));
-		},
-	}));
+	return w.showDirectoryPicker({ mode: 'readwrite', id: 'pairbeam-save' }).then(async (dir) => {
+		// The folder holds the user's own files: each arriving file gets a name none of them has.
+		const newFiles = await NewFiles.in(dir);
+		return {
+			description: `the folder “${dir.name}”`,
+			async open(_index: number, meta: FileMeta) {
+				const file = await newFiles.create(meta.name);
+				return handleSink(file.handle, {
+					async beforeCommit() {
+						if (!(await file.untouched())) {
+							throw new Error(
+								`another program saved a file as “${file.name}” while it arrived; that file was left as it is`,
+							);
+						}
+					},
+					discard: () => file.discard(),
+				});
+			},
+		};
+	});
 }
