@@ -70,7 +70,7 @@ function send(ws: WebSocket, message: ServerMessage): void {
  * The code to answer a peer's close with. A server may send only 1000 and 3000-4999 back; the peer may
  * have sent anything (1004, 1015, 5000 from a raw client), and close() throws on those.
  */
-export function echoCode(code: number): number {
+function echoCode(code: number): number {
 	return code === 1000 || (code >= 3000 && code <= 4999) ? code : 1000;
 }
 

@@ -64,6 +64,7 @@ describe('parseClientMessage', () => {
 		['numeric token', '{"type":"join","token":5}', 'letters or digits'],
 		['short seat', `{"type":"join","token":"${token}","seat":"abc"}`, 'seat must be 32 letters or digits'],
 		['numeric seat', `{"type":"join","token":"${token}","seat":7}`, 'seat must be'],
+		['null seat', `{"type":"join","token":"${token}","seat":null}`, 'seat must be'],
 		['an inherited type', '{"type":"constructor"}', 'type must be'],
 		['a __proto__ type', '{"type":"__proto__"}', 'type must be'],
 		['a __proto__ field', `{"type":"join","token":"${token}","__proto__":{}}`, 'unknown fields'],

@@ -169,7 +169,10 @@ const CLIENT_MESSAGES: Record<ClientMessage['type'], Shape> = {
 			rule(isSessionToken, `token must be ${SESSION_TOKEN_LENGTH} letters or digits`),
 			'join is missing its token',
 		),
-		seat: optional(rule(isSeatSecret, `seat must be ${SEAT_SECRET_LENGTH} letters or digits`)),
+		seat: rule(
+			(v) => v === undefined || isSeatSecret(v),
+			`seat must be ${SEAT_SECRET_LENGTH} letters or digits`,
+		),
 	},
 	signal: { data: parseData },
 };
