@@ -117,7 +117,7 @@ export class MemorySink implements FileSink {
 	}
 
 	bytes(): Uint8Array {
-		return Buffer.concat(this.chunks);
+		return new Uint8Array(Buffer.concat(this.chunks));
 	}
 }
 

@@ -157,6 +157,9 @@ export class TransferHub {
 			const { fileIndex, offset, payload } = frame.value;
 			const incoming = this.receiving();
 			if (!incoming) return this.break('file data arrived with no transfer accepted');
+			if (fileIndex >= incoming.files.length) {
+				return this.break('the other device sent data for a file it did not offer');
+			}
 			incoming.onData(fileIndex, offset, payload);
 			return;
 		}
@@ -174,7 +177,12 @@ export class TransferHub {
 			this.events.changed();
 			return;
 		}
-		this.find(message.transfer)?.onControl(message);
+		const transfer = this.find(message.transfer);
+		if (!transfer) return;
+		if ('index' in message && message.index !== null && message.index >= transfer.files.length) {
+			return this.break('the other device named a file it did not offer');
+		}
+		transfer.onControl(message);
 	}
 
 	private break(reason: string): void {

@@ -221,6 +221,10 @@ export class IncomingTransfer extends Transfer {
 		const file = await this.fileFor(fileIndex);
 		const expected = file.verified + file.pendingBytes;
 		if (offset !== expected) throw new ProtocolViolation(`data at ${offset}, expected ${expected}`);
+		const size = this.metas[fileIndex].size;
+		if (offset + payload.byteLength > size) {
+			throw new ProtocolViolation(`data past the end of the file at ${size} bytes`);
+		}
 		if (file.pendingBytes + payload.byteLength > BLOCK_BYTES) throw new ProtocolViolation('block too long');
 		file.pending.push(payload);
 		file.pendingBytes += payload.byteLength;

@@ -58,12 +58,14 @@ export class OutgoingTransfer extends Transfer {
 				this.window.grant(message.credit);
 				return;
 			case 'rewind':
+				if (!this.exists(message)) return;
 				if (this.status === 'active') {
 					const { index, offset } = message;
 					this.restart({ index, offset }, [{ t: 'rewound', transfer: this.id, index, offset }]);
 				}
 				return;
 			case 'resume':
+				if (!this.exists(message)) return;
 				// Ended here while the link was down: the receiver waits for data that will never come.
 				if (this.status === 'cancelled' || this.status === 'failed') return this.tellCancelled(null);
 				// While 'offered' the accept was lost with the old channel: the resume stands for it.
@@ -171,13 +173,29 @@ export class OutgoingTransfer extends Transfer {
 		} catch (error) {
 			if (!this.current(generation) || error instanceof ChannelClosedError) return;
 			const name = this.files.find((f) => f.status === 'active')?.name ?? 'a file';
-			const failure =
-				error instanceof DOMException ? fileError(error, name) : userError('Sending stopped.', String(error));
-			void this.send({ t: 'cancel', transfer: this.id, index: null, reason: failure.message }).catch(
-				() => {},
+			this.stop(
+				error instanceof DOMException ? fileError(error, name) : userError('Sending stopped.', String(error)),
 			);
-			this.fail(failure);
 		}
+	}
+
+	/** Ends the transfer with `failure` and tells the receiver why. */
+	private stop(failure: UserError): void {
+		void this.send({ t: 'cancel', transfer: this.id, index: null, reason: failure.message }).catch(() => {});
+		this.fail(failure);
+	}
+
+	/** Whether a rewind or resume asks for a block start (or the end) of its file; if not, the transfer stops. */
+	private exists({ index, offset }: Position): boolean {
+		const { size, name } = this.files[index];
+		if (offset <= size && (offset % BLOCK_BYTES === 0 || offset === size)) return true;
+		this.stop(
+			userError(
+				`The other device asked for a part of “${name}” that does not exist.`,
+				'Send the files again.',
+			),
+		);
+		return false;
 	}
 
 	private async sendFile(generation: number, index: number, start: number): Promise<void> {

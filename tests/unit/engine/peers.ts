@@ -185,8 +185,8 @@ export class ScriptedPeer {
 
 const blockSha = (bytes: Uint8Array) => sha256(bytes.slice());
 
-/** The receiving hub alone, with the test playing the sender on the other end. */
-export function receiverFacing(): { peer: Peer; sender: ScriptedPeer; pair: MemoryPair } {
+/** One hub alone, with the test playing the other device on the far end of the link. */
+export function facing(): { peer: Peer; remote: ScriptedPeer; pair: MemoryPair } {
 	const peer: Peer = {
 		texts: [],
 		broken: [],
@@ -200,7 +200,7 @@ export function receiverFacing(): { peer: Peer; sender: ScriptedPeer; pair: Memo
 		),
 	};
 	const pair = new MemoryPair();
-	const sender = new ScriptedPeer(pair.a);
+	const remote = new ScriptedPeer(pair.a);
 	peer.hub.attach(pair.b, 256 * 1024);
-	return { peer, sender, pair };
+	return { peer, remote, pair };
 }
