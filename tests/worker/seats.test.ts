@@ -104,6 +104,22 @@ describe('seat secrets', () => {
 	});
 });
 
+describe('two joins on one socket', () => {
+	it('take one seat at most, even sent back to back, and the other device still gets in', async () => {
+		const session = await createSession();
+		const greedy = await connect(session.id);
+		greedy.join(session.token);
+		greedy.join(session.token);
+		expect(await greedy.next()).toMatchObject({ type: 'joined', role: 'host' });
+		expect(await refused(greedy)).toMatchObject({ code: CloseCode.malformed, reason: 'Already joined' });
+		const host = await joined(session);
+		const guest = await joined(session);
+		expect([host.hello.role, guest.hello.role]).toEqual(['host', 'guest']);
+		host.client.close();
+		guest.client.close();
+	});
+});
+
 describe('wrong tokens do not lock out the real peers', () => {
 	it(`admits both seated peers after ${MAX_FAILED_JOINS} wrong tokens, and still refuses strangers`, async () => {
 		const { session, host, guest, seats } = await paired();
