@@ -76,7 +76,7 @@ describe('SignalingClient seats', () => {
 		expect(srv.joins[0]).toEqual({ type: 'join', token: TOKEN });
 		expect(srv.joins[1]).toEqual({ type: 'join', token: TOKEN, seat: SEAT });
 		expect(srv.joins[2]).toEqual({ type: 'join', token: TOKEN, seat: SEAT });
-		expect(messages.filter((m) => m.type === 'joined')).toHaveLength(3);
+		await expect.poll(() => messages.filter((m) => m.type === 'joined').length, { timeout: 5_000 }).toBe(3);
 	});
 
 	it('takes its seat back on a new socket when told the network is back, even if the old one looks open', async () => {
