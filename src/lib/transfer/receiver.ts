@@ -62,6 +62,8 @@ export class IncomingTransfer extends Transfer {
 		this.target = target;
 		this.status = 'active';
 		this.granted = CREDIT_WINDOW_BYTES;
+		// Every file may have been cancelled while the offer waited for this answer.
+		this.settleIfFinished();
 		this.changed();
 		await this.send({ t: 'accept', transfer: this.id, credit: CREDIT_WINDOW_BYTES });
 	}
@@ -258,14 +260,14 @@ export class IncomingTransfer extends Transfer {
 		await this.send({ t: 'rewind', transfer: this.id, index, offset: file.verified });
 	}
 
+	/** The sender's marker after a rewind: from here on its data is the re-sent copy. */
 	private rewound(index: number, offset: number): void {
-		if (
-			this.awaitingRewind &&
-			(this.current?.index ?? index) === index &&
-			(this.current?.verified ?? 0) === offset
-		) {
-			this.awaitingRewind = false;
+		if (!this.awaitingRewind) return;
+		const at = { index: this.current?.index ?? index, offset: this.current?.verified ?? 0 };
+		if (at.index !== index || at.offset !== offset) {
+			throw new ProtocolViolation(`rewound to ${offset}, asked for ${at.offset}`);
 		}
+		this.awaitingRewind = false;
 	}
 
 	private async fileFor(index: number): Promise<OpenFile> {

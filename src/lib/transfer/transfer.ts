@@ -20,7 +20,8 @@ export const CANCELLED_BY = { send: 'cancelled by sender', receive: 'cancelled b
 /** What the other device's cancel means here: undefined for a person's cancel, else the failure in its words. */
 export function peerFailure(reason: string): UserError | undefined {
 	if (reason === CANCELLED_BY.send || reason === CANCELLED_BY.receive) return undefined;
-	return userError(reason || 'The other device stopped the transfer.', 'Send the files again.');
+	const why = reason.trim().replace(/[.\s]+$/, '');
+	return userError(`The other device stopped the transfer${why ? `: ${why}` : ''}.`, 'Send the files again.');
 }
 
 const isOpenStatus = (status: FileStatus): boolean =>
@@ -132,7 +133,7 @@ export abstract class Transfer {
 	}
 
 	/** A transfer is done when no file is still open; done if at least one file arrived, else cancelled. */
-	private settleIfFinished(): void {
+	protected settleIfFinished(): void {
 		const running = this.status === 'active' || this.status === 'paused';
 		if (!running || this.files.some((f) => isOpenStatus(f.status))) return;
 		const anyDone = this.files.some((f) => f.status === 'done');

@@ -208,3 +208,25 @@ describe('past 4 GiB', () => {
 		expect(last?.kind === 'data' && [last.offset, last.payload.length]).toEqual([5 * 2 ** 30, 5]);
 	});
 });
+
+describe('a sender that answers a rewind wrongly', () => {
+	it('is refused, instead of the receiver discarding everything after it for ever', async () => {
+		const { sender, incoming, target } = await accepted(2 * MiB);
+		const bytes = patternBytes(6, 0, MiB);
+		for (let at = 0; at < MiB; at += 256 * 1024) sender.data(0, at, bytes.subarray(at, at + 256 * 1024));
+		sender.control({ t: 'block', transfer: 'hostile', index: 0, block: 0, sha256: 'A'.repeat(43) + '=' });
+		await until(() => sender.controls.some((m) => m.t === 'rewind'), 'the rewind');
+		expect(sender.controls.find((m) => m.t === 'rewind')).toEqual({
+			t: 'rewind',
+			transfer: 'hostile',
+			index: 0,
+			offset: 0,
+		});
+		sender.control({ t: 'rewound', transfer: 'hostile', index: 0, offset: MiB });
+		await until(() => incoming.status === 'failed', 'the refusal');
+		expect(incoming.error?.message).toBe(
+			'The other device sent “big.bin” out of order (rewound to 1048576, asked for 0).',
+		);
+		expect(target.sinks[0].written).toBe(0);
+	});
+});
