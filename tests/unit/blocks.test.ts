@@ -4,7 +4,6 @@ import {
 	BLOCK_BYTES,
 	blockCount,
 	blockLength,
-	blockStart,
 	concat,
 	fileDigest,
 	sha256,
@@ -23,13 +22,6 @@ describe('block maths', () => {
 		expect(blockLength(BLOCK_BYTES + 5, 0)).toBe(BLOCK_BYTES);
 		expect(blockLength(BLOCK_BYTES + 5, 1)).toBe(5);
 		expect(blockLength(BLOCK_BYTES + 5, 2)).toBe(0);
-	});
-
-	it('rounds resume offsets down to a block boundary, also beyond 4 GiB', () => {
-		expect(blockStart(0)).toBe(0);
-		expect(blockStart(BLOCK_BYTES - 1)).toBe(0);
-		expect(blockStart(3 * BLOCK_BYTES + 17)).toBe(3 * BLOCK_BYTES);
-		expect(blockStart(2 ** 33 + 12345)).toBe(2 ** 33);
 	});
 });
 

@@ -14,7 +14,7 @@ describe('creditAfterWrite', () => {
 	it('grants the window beyond what is written', () => {
 		expect(CREDIT_WINDOW_BYTES).toBe(16 * 1024 * 1024);
 		expect(creditAfterWrite(0)).toBe(CREDIT_WINDOW_BYTES);
-		expect(creditAfterWrite(5_000, 100)).toBe(5_100);
+		expect(creditAfterWrite(5_000)).toBe(5_000 + CREDIT_WINDOW_BYTES);
 	});
 });
 

@@ -12,11 +12,6 @@ export function blockLength(size: number, block: number): number {
 	return Math.max(0, Math.min(BLOCK_BYTES, size - block * BLOCK_BYTES));
 }
 
-/** The block boundary at or below `offset`: where a rewind or resume restarts. */
-export function blockStart(offset: number): number {
-	return Math.floor(offset / BLOCK_BYTES) * BLOCK_BYTES;
-}
-
 export async function sha256(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
 	return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
 }

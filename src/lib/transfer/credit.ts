@@ -5,8 +5,8 @@ export const CREDIT_WINDOW_BYTES = 16 * 1024 * 1024;
 export const WRITE_BATCH_BYTES = 4 * 1024 * 1024;
 
 /** The cumulative credit a receiver grants after writing `writtenTotal` bytes of a transfer. */
-export function creditAfterWrite(writtenTotal: number, window = CREDIT_WINDOW_BYTES): number {
-	return writtenTotal + window;
+export function creditAfterWrite(writtenTotal: number): number {
+	return writtenTotal + CREDIT_WINDOW_BYTES;
 }
 
 interface Waiter {

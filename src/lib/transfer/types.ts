@@ -1,3 +1,5 @@
+// What a screen may know about a transfer: plain data copied out of the engine, so the UI never holds or
+// calls into a live transfer and a view can be compared with the previous one to announce changes.
 import type { UserError } from '../errors';
 
 export type FileStatus = 'waiting' | 'active' | 'verifying' | 'done' | 'cancelled' | 'failed';
