@@ -3,7 +3,15 @@
 import { version } from '$app/env';
 import { assets, immutable, prerendered } from '$app/manifest';
 import { self } from '$app/service-worker';
-import { deleteStaleShares, SHARE_ACTION, SHARE_PARAM, storeShare } from './lib/pwa/share-store';
+import {
+	deleteStaleShares,
+	NOT_STORED,
+	SHARE_ACTION,
+	SHARE_PARAM,
+	SHARE_REFUSED_PARAM,
+	storeShare,
+	type StoreResult,
+} from './lib/pwa/share-store';
 
 const SHELL_PREFIX = 'pairbeam-shell-';
 const SHELL_CACHE = `${SHELL_PREFIX}${version}`;
@@ -37,11 +45,26 @@ self.addEventListener('message', (event) => {
 	if ((event.data as { type?: unknown } | null)?.type === 'SKIP_WAITING') void self.skipWaiting();
 });
 
-/** Stores the shared files and text, then sends the browser to the send screen with them queued. */
+/** One share is stored at a time, so two arriving together cannot both fit under the size cap. */
+let storing: Promise<unknown> = Promise.resolve();
+
+/**
+ * Stores the shared files and text (or refuses them past the size cap), then sends the browser to the
+ * home page, which shows the share for the user to keep or discard, or says why it was refused.
+ */
 async function receiveShare(request: Request): Promise<Response> {
-	const id = await storeShare(await request.formData());
-	await deleteStaleShares();
-	return Response.redirect(`${HOME}?${SHARE_PARAM}=${encodeURIComponent(id)}`, 303);
+	const stored = storing
+		.then(async () => {
+			await deleteStaleShares();
+			return storeShare(request);
+		})
+		.catch((): StoreResult => ({ ok: false, reason: NOT_STORED }));
+	storing = stored;
+	const result = await stored;
+	const query = result.ok
+		? `${SHARE_PARAM}=${encodeURIComponent(result.id)}`
+		: `${SHARE_REFUSED_PARAM}=${result.reason}`;
+	return Response.redirect(`${HOME}?${query}`, 303);
 }
 
 /** The shell's copy of this request; a page it lacks comes from the network, or offline the home page. */

@@ -21,37 +21,56 @@ export function sharedEntries(page: Page): Promise<string[]> {
 	});
 }
 
-/** Submits a multipart form to the share target from inside the app's origin, as the OS share sheet would. */
+/**
+ * Submits a multipart form to the share target, as the OS share sheet would: from inside the app's origin,
+ * or (`action` an absolute URL, from about:blank) from another site. Resolves once the service worker has
+ * sent the browser back to the app with the share's id, or with the reason it refused it.
+ */
 export async function shareToApp(
 	page: Page,
 	paths: string[],
 	fields: { title?: string; text?: string; url?: string } = {},
+	action = '/share',
 ): Promise<void> {
-	await page.evaluate((values) => {
-		const form = document.createElement('form');
-		form.id = 'os-share';
-		form.method = 'post';
-		form.enctype = 'multipart/form-data';
-		form.action = '/share';
-		const files = document.createElement('input');
-		files.type = 'file';
-		files.name = 'files';
-		files.multiple = true;
-		form.append(files);
-		for (const [name, value] of Object.entries(values)) {
-			const input = document.createElement('input');
-			input.type = 'hidden';
-			input.name = name;
-			input.value = value;
-			form.append(input);
-		}
-		document.body.append(form);
-	}, fields);
+	await page.evaluate(
+		({ values, target }) => {
+			const form = document.createElement('form');
+			form.id = 'os-share';
+			form.method = 'post';
+			form.enctype = 'multipart/form-data';
+			form.action = target;
+			const files = document.createElement('input');
+			files.type = 'file';
+			files.name = 'files';
+			files.multiple = true;
+			form.append(files);
+			for (const [name, value] of Object.entries(values)) {
+				const input = document.createElement('input');
+				input.type = 'hidden';
+				input.name = name;
+				input.value = value;
+				form.append(input);
+			}
+			document.body.append(form);
+		},
+		{ values: fields, target: action },
+	);
 	await page.locator('#os-share input[type="file"]').setInputFiles(paths);
 	await Promise.all([
-		page.waitForURL((url) => url.searchParams.has('share')),
+		page.waitForURL((url) => url.searchParams.has('share') || url.searchParams.has('share-refused')),
 		page.evaluate(() => (document.getElementById('os-share') as HTMLFormElement).submit()),
 	]);
+}
+
+/** Posts a share to the app at `origin` from a page of no origin of its own, as any other site can. */
+export async function shareFromAnotherSite(
+	page: Page,
+	origin: string,
+	paths: string[],
+	fields: { title?: string; text?: string; url?: string } = {},
+): Promise<void> {
+	await page.goto('about:blank');
+	await shareToApp(page, paths, fields, `${origin}/share`);
 }
 
 export interface AxeViolation {

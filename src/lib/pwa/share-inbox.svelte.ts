@@ -1,72 +1,142 @@
-// Picks up what was shared to the installed app (the service worker stored it and sent the browser to
-// /?share=ID): queues files and text on the send screen, and deletes the stored copies once sent or discarded.
+// Picks up what was shared to the app (the service worker stored it and sent the browser to /?share=ID).
+// Any site can POST to the share target, so a share is only shown until the user keeps it: nothing is
+// queued or sent before that tap. The UI hands in what the inbox may do (hooks) and shows it the app's
+// state (view), so this layer never imports the UI.
 import { userError, type UserError } from '../errors';
-import { isFinished } from '../transfer/types';
-import type { AppState } from '../ui/app-state.svelte';
-import { deleteShare, deleteSharedFile, loadShare, type Share } from './share-store';
+import { formatBytes } from '../transfer/progress';
+import {
+	deleteShare,
+	deleteSharedFile,
+	isShareId,
+	keepShare,
+	loadShare,
+	MAX_SHARED_BYTES,
+	NOT_STORED,
+	TOO_LARGE,
+	type RefusedReason,
+	type Share,
+} from './share-store';
+
+export interface ShareHooks {
+	/** Puts the kept files on the send queue and shows the QR code to send them. */
+	queue(files: File[]): void;
+	/** Hands text to the session, which sends it once the user has confirmed the other device. */
+	sendText(text: string): void;
+	/** Takes files off the send queue: the user left the session before they were sent. */
+	unqueue(files: readonly File[]): void;
+}
+
+/** What the inbox sees of the app after each change. */
+export interface AppView {
+	/** On the home screen: there is no session, or the user left it. */
+	home: boolean;
+	/** A session exists to hand text to. */
+	inSession: boolean;
+	/** The user confirmed the other device: files leaving the queue now are being sent, not removed. */
+	confirmed: boolean;
+	queued: readonly File[];
+	/** An outgoing transfer has not finished. */
+	sending: boolean;
+}
 
 interface StoredFile {
 	file: File;
 	index: number;
 }
 
+const gone = (): UserError =>
+	userError(
+		'The shared files are no longer here.',
+		'Share them to Pairbeam again, or pick them with Send files.',
+	);
+
+const refusals: Record<RefusedReason, () => UserError> = {
+	[TOO_LARGE]: () =>
+		userError(
+			`Pairbeam did not keep what was shared: shared files may take up ${formatBytes(MAX_SHARED_BYTES)} in all, and this is more.`,
+			'Pick large files with Send files instead (they are read from the device as they are sent, with no size limit), or first send or remove shared files still waiting.',
+		),
+	[NOT_STORED]: () =>
+		userError(
+			'Pairbeam could not store what was shared; the device may be out of space.',
+			'Free some space and share again, or pick the files with Send files.',
+		),
+};
+
 export class ShareInbox {
-	/** Shared text (title, text, URL) waiting to be sent once the other device is connected. */
+	/** A share the user has not kept or discarded yet. */
+	review = $state.raw<Share | null>(null);
+	/** Kept text waiting for a session to hand it to. */
 	text = $state('');
 	problem = $state.raw<UserError | null>(null);
 	private id: string | null = null;
-	/** Shared files still in the app's queue. */
+	/** Kept files still in the app's queue. */
 	private queued: StoredFile[] = [];
-	/** Shared files handed to a transfer: kept until no outgoing transfer is unfinished. */
+	/** Kept files handed to a transfer: their stored copies stay until no outgoing transfer is unfinished. */
 	private sending: StoredFile[] = [];
 
-	constructor(private readonly app: AppState) {}
+	constructor(private readonly hooks: ShareHooks) {}
 
-	/** Queues the stored share `id` and shows the QR code to send it. */
+	/** Shows the stored share `id` for the user to keep or discard. */
 	async open(id: string): Promise<void> {
-		const share = await loadShare(id).catch((): Share | null => null);
+		const share = isShareId(id) ? await loadShare(id).catch((): Share | null => null) : null;
 		if (!share) {
-			this.problem = userError(
-				'The shared files are no longer here.',
-				'Share them to Pairbeam again, or pick them with Send files.',
-			);
-			await deleteShare(id).catch(() => undefined);
+			this.problem = gone();
+			if (isShareId(id)) await deleteShare(id).catch(() => undefined);
 			return;
 		}
 		this.id = id;
-		this.queued = share.files.map((file, index) => ({ file, index }));
-		this.text = share.text;
-		this.app.pick(share.files);
-		await this.app.showCode('send');
+		this.review = share;
 	}
 
-	/** Runs whenever the app state changes: sends queued text, and lets go of files sent or discarded. */
-	update(): void {
-		const app = this.app;
-		const left = app.screen === 'home';
-		if (left) this.text = '';
-		else if (this.text && app.connection === 'connected') {
-			app.sendText(this.text);
+	/** The service worker refused a share: say why. */
+	refused(reason: RefusedReason): void {
+		this.problem = refusals[reason]();
+	}
+
+	/** The user keeps the share: its files are queued, its text waits for the session. */
+	async keep(): Promise<void> {
+		const share = this.review;
+		const id = this.id;
+		if (!share || !id) return;
+		this.review = null;
+		if (!(await keepShare(id).catch(() => false))) {
+			this.id = null;
+			this.problem = gone();
+			return;
+		}
+		this.queued = share.files.map((file, index) => ({ file, index }));
+		this.text = share.text;
+		this.hooks.queue(share.files);
+	}
+
+	/** The user does not want the share: it is deleted unsent. */
+	async discard(): Promise<void> {
+		const id = this.id;
+		this.review = null;
+		this.id = null;
+		if (id) await deleteShare(id).catch(() => undefined);
+	}
+
+	/** Runs whenever the app state changes: hands on kept text, and lets go of files sent or removed. */
+	update(view: AppView): void {
+		if (view.home) this.text = '';
+		else if (this.text && view.inSession) {
+			this.hooks.sendText(this.text);
 			this.text = '';
 		}
 		const id = this.id;
-		if (id === null) return;
+		if (id === null || this.review) return;
 		const shared = this.queued.map((entry) => entry.file);
-		if (left && app.queued.some((file) => shared.includes(file))) {
-			app.queued = app.queued.filter((file) => !shared.includes(file));
-		}
-		const gone = this.queued.filter((entry) => !app.queued.includes(entry.file));
-		this.queued = this.queued.filter((entry) => app.queued.includes(entry.file));
-		if (!left && app.connection === 'connected') this.sending.push(...gone);
-		else for (const entry of gone) void deleteSharedFile(id, entry.index).catch(() => undefined);
-		if (!app.transfers.some((t) => t.direction === 'send' && !isFinished(t.status))) this.sending = [];
+		if (view.home && view.queued.some((file) => shared.includes(file))) this.hooks.unqueue(shared);
+		const left = this.queued.filter((entry) => !view.queued.includes(entry.file));
+		this.queued = this.queued.filter((entry) => view.queued.includes(entry.file));
+		if (!view.home && view.confirmed) this.sending.push(...left);
+		else for (const entry of left) void deleteSharedFile(id, entry.index).catch(() => undefined);
+		if (!view.sending) this.sending = [];
 		if (this.queued.length === 0 && this.sending.length === 0) {
 			this.id = null;
 			void deleteShare(id).catch(() => undefined);
 		}
-	}
-
-	discardText(): void {
-		this.text = '';
 	}
 }
