@@ -4,7 +4,7 @@ import { isSessionId } from '../src/lib/protocol/signaling';
 import type { Env } from './env';
 import { problem } from './http';
 import { withSecurityHeaders } from './security-headers';
-import { createSession } from './sessions';
+import { handleCreateSession } from './sessions';
 
 export { Room } from './room';
 export { RateLimiter } from './rate-limiter';
@@ -17,7 +17,7 @@ async function route(request: Request, env: Env): Promise<Response> {
 		if (request.method !== 'POST') {
 			return problem(405, 'method-not-allowed', 'Use POST to create a session', { Allow: 'POST' });
 		}
-		return createSession(request, env);
+		return handleCreateSession(request, env);
 	}
 	const ws = WS_PATH.exec(pathname);
 	if (ws) {

@@ -20,7 +20,7 @@ function foreignOrigin(request: Request): boolean {
 	return new URL(origin).hostname !== new URL(request.url).hostname;
 }
 
-export async function createSession(request: Request, env: Env): Promise<Response> {
+export async function handleCreateSession(request: Request, env: Env): Promise<Response> {
 	if (foreignOrigin(request)) {
 		return problem(403, 'forbidden', 'Sessions can only be created from a page of this site');
 	}

@@ -1,7 +1,7 @@
 // Runs with JWT_SECRET configured (vitest.config.ts): session creation needs a valid HS256 bearer token.
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { api, createSession, joined, relaysBothWays } from '../worker/client';
+import { api, postSession, joined, relaysBothWays } from '../worker/client';
 
 const secret = new TextEncoder().encode('test-jwt-secret-of-at-least-32-bytes!');
 
@@ -54,7 +54,7 @@ describe('JWT check on session creation (HS256)', () => {
 
 describe('joining is unaffected by the JWT check', () => {
 	it('pairs and relays in a session created with a valid token', async () => {
-		const session = await createSession('2001:db8:2::2', { Authorization: `Bearer ${await sign(secret)}` });
+		const session = await postSession('2001:db8:2::2', { Authorization: `Bearer ${await sign(secret)}` });
 		const host = await joined(session);
 		const guest = await joined(session);
 		expect(guest.hello).toMatchObject({ type: 'joined', role: 'guest' });

@@ -8,7 +8,7 @@ import {
 	type Created,
 	api,
 	connect,
-	createSession,
+	postSession,
 	joined,
 	paired,
 	relaysBothWays,
@@ -35,7 +35,7 @@ async function expectClose(client: Client, code: number, reason: RegExp): Promis
 }
 
 async function freshClient(): Promise<{ session: Created; client: Client }> {
-	const session = await createSession();
+	const session = await postSession();
 	return { session, client: await connect(session.id) };
 }
 
@@ -94,15 +94,15 @@ describe('joining', () => {
 	});
 
 	it("closes with 4401 on another session's token", async () => {
-		const mine = await createSession();
-		const other = await createSession();
+		const mine = await postSession();
+		const other = await postSession();
 		const client = await connect(mine.id);
 		client.join(other.token);
 		await expectClose(client, CloseCode.wrongToken, /Wrong token/);
 	});
 
 	it(`refuses a join without a seat secret after ${MAX_FAILED_JOINS} wrong tokens, even with the right token`, async () => {
-		const session = await createSession();
+		const session = await postSession();
 		for (let i = 0; i < MAX_FAILED_JOINS; i++) {
 			const client = await connect(session.id);
 			client.join('W'.repeat(31) + String(i));
@@ -174,7 +174,7 @@ describe('after join', () => {
 	});
 
 	it('tells a lone peer that its signal was not delivered', async () => {
-		const session = await createSession();
+		const session = await postSession();
 		const { client } = await joined(session);
 		client.send({ type: 'signal', data: { kind: 'candidate', candidate: null } });
 		expect(await client.next()).toMatchObject({ type: 'error', code: CloseCode.noSession });
@@ -199,7 +199,7 @@ describe('HTTP', () => {
 	});
 
 	it('answers 426 to a plain GET of the socket URL', async () => {
-		const session = await createSession();
+		const session = await postSession();
 		expect((await api(`/api/sessions/${session.id}/ws`)).status).toBe(426);
 	});
 
@@ -220,7 +220,7 @@ describe('HTTP', () => {
 		}
 		expect(statuses.slice(0, 30).every((s) => s === 201)).toBe(true);
 		expect(statuses[30]).toBe(429);
-		expect(await createSession()).toHaveProperty('id');
+		expect(await postSession()).toHaveProperty('id');
 	});
 
 	it('answers 404 with JSON for unknown API paths', async () => {

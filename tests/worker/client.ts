@@ -24,7 +24,7 @@ export function api(path: string, init: RequestInit = {}): Promise<Response> {
 	return exports.default.fetch(new Request(`${ORIGIN}${path}`, init));
 }
 
-export async function createSession(ip = freshIp(), headers: HeadersInit = {}): Promise<Created> {
+export async function postSession(ip = freshIp(), headers: HeadersInit = {}): Promise<Created> {
 	const res = await api('/api/sessions', {
 		method: 'POST',
 		headers: { 'CF-Connecting-IP': ip, ...headers },
@@ -122,7 +122,7 @@ export async function paired(): Promise<{
 	guest: Client;
 	seats: { host: string; guest: string };
 }> {
-	const session = await createSession();
+	const session = await postSession();
 	const host = await joined(session);
 	const guest = await joined(session);
 	await host.client.next();

@@ -9,7 +9,7 @@ import {
 	type Created,
 	candidate,
 	connect,
-	createSession,
+	postSession,
 	joined,
 	offer,
 	relaysBothWays,
@@ -301,7 +301,7 @@ async function fuzzFirstFrames(fuzz: Fuzzer, session: Created, tally: Tally): Pr
 
 async function fuzzRoom(seed: number, tally: Tally): Promise<void> {
 	const fuzz = new Fuzzer(prng(seed));
-	const session = await createSession();
+	const session = await postSession();
 	const watch = await watchRoom(session.id);
 	const host = await joined(session);
 	const guest = await fuzzSeated(fuzz, session, host.client, tally);

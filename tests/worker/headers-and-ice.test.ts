@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers';
 import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { CloseCode } from '../../src/lib/protocol/signaling';
-import { api, connect, createSession, joined, paired, type Joined } from './client';
+import { api, connect, postSession, joined, paired, type Joined } from './client';
 
 const turnOf = (hello: Joined) => hello.iceServers.find((server) => server.username !== undefined);
 
@@ -27,7 +27,7 @@ describe('security headers on API answers', () => {
 
 describe('ICE configuration for members', () => {
 	it('gives STUN and time-limited TURN credentials that coturn would accept', async () => {
-		const session = await createSession();
+		const session = await postSession();
 		const { client, hello } = await joined(session);
 		client.close();
 		expect(hello.iceServers[0]).toEqual({ urls: ['stun:127.0.0.1:3478'] });
@@ -46,7 +46,7 @@ describe('ICE configuration for members', () => {
 	});
 
 	it('gives each member its own TURN username', async () => {
-		const session = await createSession();
+		const session = await postSession();
 		const a = await joined(session);
 		const b = await joined(session);
 		a.client.close();
@@ -55,7 +55,7 @@ describe('ICE configuration for members', () => {
 	});
 
 	it('mints credentials once per seat, however often devices join and leave', async () => {
-		const session = await createSession();
+		const session = await postSession();
 		const usernames = new Set<string | undefined>();
 		for (let i = 0; i < 20; i++) {
 			const { client, hello } = await joined(session);

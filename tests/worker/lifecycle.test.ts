@@ -2,11 +2,11 @@ import { env } from 'cloudflare:workers';
 import { listDurableObjectIds, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { CloseCode, SESSION_TTL_MS } from '../../src/lib/protocol/signaling';
-import { candidate, connect, createSession, joined, offer, paired, relaysBothWays, upgrade } from './client';
+import { candidate, connect, postSession, joined, offer, paired, relaysBothWays, upgrade } from './client';
 
 describe('session lifecycle', () => {
 	it('creates, pairs host and guest, relays both ways, survives a rejoin, and is deleted when both leave', async () => {
-		const session = await createSession();
+		const session = await postSession();
 		expect(session.id).toMatch(/^[A-Za-z0-9]{20}$/);
 		expect(session.token).toMatch(/^[A-Za-z0-9]{32}$/);
 
@@ -45,7 +45,7 @@ describe('session lifecycle', () => {
 	});
 
 	it('keeps the session when the only peer reloads before anyone else joined', async () => {
-		const session = await createSession();
+		const session = await postSession();
 		const first = await joined(session);
 		first.client.close();
 		await first.client.closed;
@@ -78,7 +78,7 @@ describe('session lifecycle', () => {
 	});
 
 	it('expires a session nobody joined when its alarm fires', async () => {
-		const session = await createSession();
+		const session = await postSession();
 		const stub = env.ROOMS.getByName(session.id);
 		const alarm = await runInDurableObject(stub, (_room, state) => state.storage.getAlarm());
 		expect(alarm).toBe(session.expiresAt);
@@ -94,7 +94,7 @@ describe('session lifecycle', () => {
 	});
 
 	it('does not expire a session while its host is waiting in it', async () => {
-		const session = await createSession();
+		const session = await postSession();
 		const host = await joined(session);
 		const stub = env.ROOMS.getByName(session.id);
 		await runInDurableObject(stub, async (_room, state) => {
@@ -110,7 +110,7 @@ describe('session lifecycle', () => {
 
 	it('closes a socket that sends no join within 5 s with 4408', async () => {
 		const { host, guest } = await paired();
-		const session = await createSession();
+		const session = await postSession();
 		const idle = await connect(session.id);
 		const closed = await idle.closed;
 		expect(closed).toEqual({ code: CloseCode.joinTimeout, reason: 'No join frame within 5 s' });
@@ -121,8 +121,8 @@ describe('session lifecycle', () => {
 
 	it('creates one Durable Object per session', async () => {
 		const before = (await listDurableObjectIds(env.ROOMS)).length;
-		await createSession();
-		await createSession();
+		await postSession();
+		await postSession();
 		expect((await listDurableObjectIds(env.ROOMS)).length).toBe(before + 2);
 	});
 });

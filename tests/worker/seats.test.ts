@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { CloseCode } from '../../src/lib/protocol/signaling';
 import { MAX_FAILED_JOINS } from '../../worker/room';
-import { connect, createSession, joined, paired, relaysBothWays, type Client } from './client';
+import { connect, postSession, joined, paired, relaysBothWays, type Client } from './client';
 
 const SEAT = /^[A-Za-z0-9]{32}$/;
 
@@ -21,7 +21,7 @@ async function strangerJoins(id: string, token: string, seat?: string): Promise<
 
 describe('seat secrets', () => {
 	it('gives each seat its own secret of 32 letters or digits', async () => {
-		const session = await createSession();
+		const session = await postSession();
 		const host = await joined(session);
 		const guest = await joined(session);
 		expect(host.hello.seat).toMatch(SEAT);
@@ -106,7 +106,7 @@ describe('seat secrets', () => {
 
 describe('two joins on one socket', () => {
 	it('take one seat at most, even sent back to back, and the other device still gets in', async () => {
-		const session = await createSession();
+		const session = await postSession();
 		const greedy = await connect(session.id);
 		greedy.join(session.token);
 		greedy.join(session.token);

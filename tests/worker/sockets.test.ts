@@ -5,7 +5,7 @@ import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { MAX_SOCKETS, type Room } from '../../worker/room';
 import { CloseCode } from '../../src/lib/protocol/signaling';
-import { connect, createSession, joined, paired, relaysBothWays, upgrade, watchRoom } from './client';
+import { connect, postSession, joined, paired, relaysBothWays, upgrade, watchRoom } from './client';
 
 /** Counts how often the real alarm handler of this room runs from now on. */
 async function countAlarms(id: string): Promise<() => number> {
@@ -22,7 +22,7 @@ async function countAlarms(id: string): Promise<() => number> {
 
 describe('silent sockets', () => {
 	it('closes sockets that never join nor acknowledge the close, without spinning the alarm', async () => {
-		const session = await createSession();
+		const session = await postSession();
 		const stub = env.ROOMS.getByName(session.id);
 		const alarms = await countAlarms(session.id);
 		// Never accepted on our side: these sockets read nothing, so they never answer the server's close.
@@ -52,7 +52,7 @@ describe('silent sockets', () => {
 
 describe('frames that arrive after the server closed the socket', () => {
 	it('are dropped: a join right behind a refused frame takes no seat and throws nothing', async () => {
-		const session = await createSession();
+		const session = await postSession();
 		const watch = await watchRoom(session.id);
 		const early = await connect(session.id);
 		early.send('{"type":"join",');
@@ -104,7 +104,7 @@ describe('close codes a server may not send back', () => {
 });
 
 it('refuses a seventh socket while six are open', async () => {
-	const session = await createSession();
+	const session = await postSession();
 	const open: Response[] = [];
 	for (let i = 0; i < MAX_SOCKETS; i++) open.push(await upgrade(session.id));
 	const seventh = await upgrade(session.id);

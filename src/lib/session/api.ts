@@ -15,7 +15,7 @@ const unreachable = (): UserError =>
 	);
 
 /** POST /api/sessions, with the server's own reason in plain words when it says no. */
-export async function createSession(
+export async function requestSession(
 	fetcher: typeof fetch = fetch,
 ): Promise<Result<CreatedSession, UserError>> {
 	let res: Response;

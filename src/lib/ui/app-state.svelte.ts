@@ -1,7 +1,7 @@
 // The one place UI state lives: screens read these runes, buttons call these methods. Transfer progress
 // is copied from the engine at most every 200 ms, so a 30 MB/s stream does not re-render per chunk.
 import { userError, type UserError } from '../errors';
-import { createSession } from '../session/api';
+import { requestSession } from '../session/api';
 import { Connection, type ConnectionState } from '../session/connection';
 import { formatDeepLink, randomKey, shortCode, type PairingLink } from '../session/deep-link';
 import { hasFileSystemAccess, pickSaveTarget } from '../sinks/fs-access';
@@ -46,7 +46,7 @@ export class AppState {
 		this.screen = 'session';
 		this.connection = 'creating';
 		this.error = null;
-		const created = await createSession();
+		const created = await requestSession();
 		if (!created.ok) {
 			this.connection = 'idle';
 			this.error = created.error;
