@@ -5,10 +5,10 @@ const STRANGER = 'sha-256 AA:01';
 const PEER = 'sha-256 BB:02';
 
 describe('send gate', () => {
-	it('holds everything until the user confirms the linked device by its code, then lets later sends through', () => {
+	it('holds everything until the user confirms the connected device by its code, then lets later sends through', () => {
 		const gate = new SendGate<string>();
 		expect(gate.offer(['a.bin'])).toEqual([]);
-		gate.linked(PEER, '123 456');
+		gate.connected(PEER, '123 456');
 		expect(gate.offer(['hello'])).toEqual([]);
 		expect(gate.held).toEqual(['a.bin', 'hello']);
 		expect(gate.awaiting).toBe('123 456');
@@ -21,12 +21,12 @@ describe('send gate', () => {
 		expect(gate.offer(['b.bin'])).toEqual(['b.bin']);
 	});
 
-	it('has nothing to confirm before a device is linked, and refuses a code the linked device does not show', () => {
+	it('has nothing to confirm before a device is connected, and refuses a code the connected device does not show', () => {
 		const gate = new SendGate<string>();
 		gate.offer(['a.bin']);
 		expect(gate.awaiting).toBeNull();
 		expect(gate.confirm('123 456')).toBeNull();
-		gate.linked(PEER, '123 456');
+		gate.connected(PEER, '123 456');
 		expect(gate.confirm('654 321')).toBeNull();
 		expect(gate.held).toEqual(['a.bin']);
 		expect(gate.confirmed).toBe(false);
@@ -35,49 +35,49 @@ describe('send gate', () => {
 	it('keeps the queue for the real peer when a stranger joined first and left for good', () => {
 		const gate = new SendGate<string>();
 		gate.offer(['a.bin']);
-		gate.linked(STRANGER, '111 111');
+		gate.connected(STRANGER, '111 111');
 		gate.offer(['typed while the stranger was there']);
 		gate.peerGone();
 		expect(gate.awaiting).toBeNull();
-		gate.linked(PEER, '222 222');
+		gate.connected(PEER, '222 222');
 		expect(gate.awaiting).toBe('222 222');
 		expect(gate.confirm('111 111')).toBeNull();
 		expect(gate.confirm('222 222')).toEqual(['a.bin', 'typed while the stranger was there']);
 	});
 
-	it('ends the confirmation when the device leaves for good, or another device takes the link', () => {
+	it('ends the confirmation when the device leaves for good, or another device takes its place', () => {
 		const left = new SendGate<string>();
-		left.linked(PEER, '222 222');
+		left.connected(PEER, '222 222');
 		left.confirm('222 222');
 		left.peerGone();
 		expect(left.confirmed).toBe(false);
-		left.linked(PEER, '222 222');
+		left.connected(PEER, '222 222');
 		expect(left.offer(['a.bin'])).toEqual([]);
 		expect(left.awaiting).toBe('222 222');
 
 		const taken = new SendGate<string>();
-		taken.linked(PEER, '222 222');
+		taken.connected(PEER, '222 222');
 		taken.confirm('222 222');
-		taken.unlinked();
-		taken.linked(STRANGER, '333 333');
+		taken.disconnected();
+		taken.connected(STRANGER, '333 333');
 		expect(taken.confirmed).toBe(false);
 		expect(taken.offer(['a.bin'])).toEqual([]);
 		expect(taken.awaiting).toBe('333 333');
 		// The confirmed device coming back later does not bring its confirmation back either.
-		taken.unlinked();
-		taken.linked(PEER, '222 222');
+		taken.disconnected();
+		taken.connected(PEER, '222 222');
 		expect(taken.awaiting).toBe('222 222');
 	});
 
-	it('needs no new tap when the same device comes back on a new link, and sends what waited meanwhile', () => {
+	it('needs no new tap when the same device comes back on a new peer connection, and sends what waited meanwhile', () => {
 		const gate = new SendGate<string>();
-		gate.linked(PEER, '222 222');
+		gate.connected(PEER, '222 222');
 		gate.confirm('222 222');
-		gate.unlinked();
+		gate.disconnected();
 		expect(gate.confirmed).toBe(true);
 		expect(gate.offer(['picked while reconnecting'])).toEqual([]);
 		expect(gate.awaiting).toBeNull();
-		expect(gate.linked(PEER, '444 444')).toEqual(['picked while reconnecting']);
+		expect(gate.connected(PEER, '444 444')).toEqual(['picked while reconnecting']);
 		expect(gate.awaiting).toBeNull();
 		expect(gate.offer(['c.bin'])).toEqual(['c.bin']);
 	});
@@ -88,7 +88,7 @@ describe('send gate', () => {
 		const b = { name: 'b' };
 		gate.offer([a, b]);
 		gate.remove(a);
-		gate.linked(PEER, '222 222');
+		gate.connected(PEER, '222 222');
 		expect(gate.confirm('222 222')).toEqual([b]);
 	});
 });

@@ -1,5 +1,5 @@
 // One RTCPeerConnection with one negotiated, ordered DataChannel. Only the guest ever offers (also for
-// ICE restarts), so there is no glare to resolve; the host answers and may be replaced by a fresh link.
+// ICE restarts), so there is no glare to resolve; the host answers and may be replaced by a fresh peer connection.
 import { userError, type UserError } from '../errors';
 import type { IceServer, Role, SignalData } from '../protocol/signaling';
 import {
@@ -10,24 +10,24 @@ import {
 	type PairingKeys,
 } from './sdp-auth';
 
-export type LinkState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
+export type PeerConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
 
 export interface PeerEvents {
 	signal(data: SignalData): void;
 	channel(channel: RTCDataChannel): void;
-	state(state: LinkState, error?: UserError): void;
+	state(state: PeerConnectionState, error?: UserError): void;
 	/**
 	 * Both descriptions are authenticated and applied: the code both screens can compare, and the other
-	 * device's certificate fingerprints, the same on every link it makes with one certificate.
+	 * device's certificate fingerprints, the same on every peer connection it makes with one certificate.
 	 */
 	verified(code: string, device: string): void;
-	/** Which way the connected link goes: through a TURN relay, or directly. */
+	/** Which way the connection goes: through a TURN relay, or directly. */
 	route(relayed: boolean): void;
 }
 
 export interface PeerOptions {
 	keys: PairingKeys;
-	/** This device's DTLS certificate, kept for every link of a session so the other side knows it again. */
+	/** This device's DTLS certificate, kept for every peer connection of a session so the other side knows it again. */
 	certificate: RTCCertificate;
 	iceServers: IceServer[];
 	iceTransportPolicy: RTCIceTransportPolicy;
@@ -54,7 +54,7 @@ export const turnRefused = (): UserError =>
 export const BUFFER_LOW_BYTES = 1024 * 1024;
 const RESTART_AFTER_MS = 2_000;
 
-export class PeerLink {
+export class PeerConnection {
 	readonly pc: RTCPeerConnection;
 	readonly channel: RTCDataChannel;
 	private readonly pendingCandidates: RTCIceCandidateInit[] = [];
@@ -139,7 +139,7 @@ export class PeerLink {
 
 	/**
 	 * An offer from a new RTCPeerConnection on the other side (a new SDP session; certificates stay the same):
-	 * this link is stale and a new one must answer it.
+	 * this peer connection is stale and a new one must answer it.
 	 */
 	replacedBy(data: SignalData): boolean {
 		const remote = this.pc.remoteDescription;
@@ -151,7 +151,7 @@ export class PeerLink {
 		);
 	}
 
-	/** A candidate of a link the other side has since replaced cannot match; skipping it is correct. */
+	/** A candidate of a peer connection the other side has since replaced cannot match; skipping it is correct. */
 	private async addCandidate(candidate: RTCIceCandidateInit): Promise<void> {
 		await this.pc.addIceCandidate(candidate).catch(() => undefined);
 	}

@@ -1,11 +1,11 @@
-// Glues one pairing together: the signaling socket, the peer link (replaced when it drops while the other
-// device is still in the room, so transfers resume), the transfer hub, which outlives every link, and the
+// Glues one pairing together: the signaling socket, the peer connection (replaced when it drops while the other
+// device is still in the room, so transfers resume), the transfer hub, which outlives every peer connection, and the
 // send gate, which lets nothing out before the user confirmed the device by its verification code.
 // The UI only sees `state`, `error`, the verification code, what waits for confirmation and the transfer views.
 import { peerGone, userError, type UserError } from '../errors';
 import type { IceServer, Role, ServerMessage, SignalData } from '../protocol/signaling';
 import { DataChannelPort } from '../rtc/channel';
-import { PeerLink, type LinkState } from '../rtc/peer';
+import { PeerConnection, type PeerConnectionState } from '../rtc/peer';
 import { deriveKeys, type PairingKeys } from '../rtc/sdp-auth';
 import { TransferHub } from '../transfer/hub';
 import type { TransferView } from '../transfer/types';
@@ -23,8 +23,8 @@ export type ConnectionState =
 
 /** How long both devices may be present without a direct connection before the user is told. */
 const CONNECT_TIMEOUT_MS = 20_000;
-/** Pause before the guest offers a new link after the old one dropped, so both sides notice first. */
-const RELINK_DELAY_MS = 300;
+/** Pause before the guest offers a new peer connection after the old one dropped, so both sides notice first. */
+const NEW_PEER_DELAY_MS = 300;
 /** How long a peer that lost its connection (network change, screen lock) may take to come back. */
 const REJOIN_GRACE_MS = 120_000;
 /** This device's DTLS certificate for the whole session (the browsers' default kind). */
@@ -54,12 +54,12 @@ export class Connection {
 	private keys: PairingKeys | null = null;
 	private certificate: RTCCertificate | null = null;
 	private readonly gate = new SendGate<Outgoing>();
-	/** The device the hub's transfers are with: its certificate fingerprints, from the last authenticated link. */
+	/** The device the hub's transfers are with: its certificate fingerprints, from the last authenticated peer connection. */
 	private device: string | null = null;
-	/** The current link's code and device, once the other side is authenticated. */
-	private linked: { code: string; device: string } | null = null;
+	/** The current peer connection's code and device, once the other side is authenticated. */
+	private authenticated: { code: string; device: string } | null = null;
 	private readonly signaling: SignalingClient;
-	private peer: PeerLink | null = null;
+	private peer: PeerConnection | null = null;
 	private peerPresent = false;
 	private iceServers: IceServer[] = [];
 	private iceTransportPolicy: RTCIceTransportPolicy = 'all';
@@ -187,7 +187,7 @@ export class Connection {
 				this.iceServers = message.iceServers;
 				this.iceTransportPolicy = message.iceTransportPolicy;
 				this.peerPresent = message.peerPresent;
-				if (this.linkOpen()) return;
+				if (this.channelOpen()) return;
 				this.set(
 					message.peerPresent ? (this.hub.transfers.length ? 'reconnecting' : 'connecting') : 'waiting',
 				);
@@ -196,8 +196,8 @@ export class Connection {
 			case 'peer-joined':
 				this.peerPresent = true;
 				clearTimeout(this.graceTimer);
-				// The peer only lost its signaling socket: a link that still works carries on.
-				if (this.linkOpen()) return;
+				// The peer only lost its signaling socket: a peer connection that still works carries on.
+				if (this.channelOpen()) return;
 				this.set(this.hub.transfers.length ? 'reconnecting' : 'connecting');
 				if (this.role === 'guest') this.newPeer();
 				return;
@@ -207,7 +207,7 @@ export class Connection {
 				// It may come back (network change, screen lock): keep transfers paused for a while.
 				clearTimeout(this.graceTimer);
 				this.graceTimer = setTimeout(() => this.peerGoneForGood(), REJOIN_GRACE_MS);
-				if (!this.linkOpen()) this.set('reconnecting');
+				if (!this.channelOpen()) this.set('reconnecting');
 				return;
 			case 'signal':
 				this.onSignal(message.data);
@@ -226,12 +226,12 @@ export class Connection {
 		this.set('waiting', peerGone());
 	}
 
-	private linkOpen(): boolean {
+	private channelOpen(): boolean {
 		return this.peer?.channel.readyState === 'open';
 	}
 
 	private onSignal(data: SignalData): void {
-		// A host gets a new offer from a guest that replaced its link: answer with a new one.
+		// A host gets a new offer from a guest that replaced its peer connection: answer with a new one.
 		if (!this.peer || this.peer.pc.signalingState === 'closed' || this.peer.replacedBy(data)) this.newPeer();
 		void this.peer?.handleSignal(data);
 	}
@@ -253,23 +253,23 @@ export class Connection {
 	}
 
 	/**
-	 * The link's channel is open and the other device authenticated. Transfers belong to one device: when
-	 * another one is on the link, they end before the hub uses it; the gate then learns who is there.
+	 * The peer connection's channel is open and the other device authenticated. Transfers belong to one device: when
+	 * another one is on the peer connection, they end before the hub uses it; the gate then learns who is there.
 	 */
-	private linkReady(peer: PeerLink): void {
-		const linked = this.linked;
-		if (this.peer !== peer || !linked || peer.channel.readyState !== 'open') return;
-		if (this.device !== null && this.device !== linked.device) this.hub.failAll(peerGone());
-		this.device = linked.device;
+	private peerReady(peer: PeerConnection): void {
+		const authenticated = this.authenticated;
+		if (this.peer !== peer || !authenticated || peer.channel.readyState !== 'open') return;
+		if (this.device !== null && this.device !== authenticated.device) this.hub.failAll(peerGone());
+		this.device = authenticated.device;
 		this.hub.attach(new DataChannelPort(peer.channel), peer.pc.sctp?.maxMessageSize ?? 65_536);
-		this.set('connected', this.dispatch(this.gate.linked(linked.device, linked.code)));
+		this.set('connected', this.dispatch(this.gate.connected(authenticated.device, authenticated.code)));
 	}
 
 	private newPeer(): void {
 		this.dropPeer();
 		if (!this.keys || !this.certificate) return;
 		this.verificationCode = null;
-		const peer = new PeerLink(
+		const peer = new PeerConnection(
 			this.role ?? 'guest',
 			{
 				keys: this.keys,
@@ -285,21 +285,21 @@ export class Connection {
 				},
 				verified: (code, device) => {
 					if (this.peer !== peer) return;
-					const first = !this.linked;
+					const first = !this.authenticated;
 					this.verificationCode = code;
-					this.linked = { code, device };
-					// An ICE restart reconnects the same link: it is ready already.
-					if (first) this.linkReady(peer);
+					this.authenticated = { code, device };
+					// An ICE restart reconnects the same peer connection: it is ready already.
+					if (first) this.peerReady(peer);
 				},
 				signal: (data) => this.signaling.send(data),
 				channel: (channel) => {
 					if (this.peer !== peer) return;
 					// A User Timing mark: `npm run bench` reads it to time deep link → open channel.
 					performance.mark('pairbeam:channel-open');
-					channel.addEventListener('close', () => this.linkLost(peer));
-					this.linkReady(peer);
+					channel.addEventListener('close', () => this.peerLost(peer));
+					this.peerReady(peer);
 				},
-				state: (state: LinkState, error) => {
+				state: (state: PeerConnectionState, error) => {
 					if (this.peer !== peer) return;
 					if (state === 'failed') this.set('ended', error ?? null);
 					else if (state === 'reconnecting' && this.state === 'connected') this.set('reconnecting');
@@ -310,8 +310,8 @@ export class Connection {
 		this.peer = peer;
 	}
 
-	/** The DataChannel closed: build a new link once the other device is (back) in the room, and resume. */
-	private linkLost(peer: PeerLink): void {
+	/** The DataChannel closed: build a new peer connection once the other device is (back) in the room, and resume. */
+	private peerLost(peer: PeerConnection): void {
 		if (this.peer !== peer) return;
 		this.dropPeer();
 		this.set('reconnecting');
@@ -319,15 +319,15 @@ export class Connection {
 		if (this.role === 'guest') {
 			setTimeout(() => {
 				if (!this.peer && this.peerPresent) this.newPeer();
-			}, RELINK_DELAY_MS);
+			}, NEW_PEER_DELAY_MS);
 		}
 	}
 
 	private dropPeer(): void {
 		const peer = this.peer;
 		this.peer = null;
-		this.linked = null;
-		this.gate.unlinked();
+		this.authenticated = null;
+		this.gate.disconnected();
 		peer?.close();
 	}
 }

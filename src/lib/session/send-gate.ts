@@ -1,9 +1,9 @@
 // Holds whatever this device would send until its user confirmed the device on the other end by the code
 // both screens show: anyone who saw the QR code can join, so the session layer, not the UI, lets things out.
-// A device is known by its DTLS certificate (authenticated by the link), which stays the same across relinks.
+// A device is known by its DTLS certificate (authenticated by the peer connection), which stays the same across reconnections.
 
 export class SendGate<T> {
-	/** The device on the current authenticated link, and the code both screens show for it. */
+	/** The device on the current authenticated peer connection, and the code both screens show for it. */
 	private peer: string | null = null;
 	private code: string | null = null;
 	/** The device the user confirmed; null until they do, and again once it left or another took its place. */
@@ -20,7 +20,7 @@ export class SendGate<T> {
 		return this.confirmedPeer !== null;
 	}
 
-	/** The code to confirm: a device is linked and the user has not confirmed it yet. */
+	/** The code to confirm: a device is connected and the user has not confirmed it yet. */
 	get awaiting(): string | null {
 		return this.peer !== null && !this.open ? this.code : null;
 	}
@@ -29,27 +29,27 @@ export class SendGate<T> {
 		return this.peer !== null && this.peer === this.confirmedPeer;
 	}
 
-	/** A link to `peer` is authenticated and open; returns what may go now (the confirmed device is back). */
-	linked(peer: string, code: string): T[] {
+	/** A peer connection to `peer` is authenticated and open; returns what may go now (the confirmed device is back). */
+	connected(peer: string, code: string): T[] {
 		if (this.confirmedPeer !== peer) this.confirmedPeer = null;
 		this.peer = peer;
 		this.code = code;
 		return this.open ? this.items.splice(0) : [];
 	}
 
-	/** The link is down; the same device may come back on a new one. */
-	unlinked(): void {
+	/** The peer connection is down; the same device may come back on a new one. */
+	disconnected(): void {
 		this.peer = null;
 		this.code = null;
 	}
 
 	/** The device left for good: its confirmation ends, what waits stays for the next device. */
 	peerGone(): void {
-		this.unlinked();
+		this.disconnected();
 		this.confirmedPeer = null;
 	}
 
-	/** The user confirmed the device showing `code`; returns everything held, or null if no linked device shows it. */
+	/** The user confirmed the device showing `code`; returns everything held, or null if no connected device shows it. */
 	confirm(code: string): T[] | null {
 		if (this.peer === null || code !== this.code) return null;
 		this.confirmedPeer = this.peer;
