@@ -3,11 +3,13 @@
 // send gate, which lets nothing out before the user confirmed the device by its verification code.
 // The UI only sees `state`, `error`, the verification code, what waits for confirmation and the transfer views.
 import { peerGone, userError, type UserError } from '../errors';
+import type { FileMeta } from '../protocol/frames';
 import type { IceServer, Role, ServerMessage, SignalData } from '../protocol/signaling';
 import { DataChannelPort } from '../rtc/channel';
 import { PeerConnection, type PeerConnectionState } from '../rtc/peer';
 import { deriveKeys, type PairingKeys } from '../rtc/sdp-auth';
 import { TransferHub } from '../transfer/hub';
+import type { SaveTarget } from '../sinks/sink';
 import type { TransferView } from '../transfer/types';
 import type { PairingLink } from './deep-link';
 import { SendGate } from './send-gate';
@@ -50,7 +52,7 @@ export class Connection {
 	role: Role | null = null;
 	/** Six digits both screens show once connected; equal on both means nobody is in between. */
 	verificationCode: string | null = null;
-	readonly hub: TransferHub;
+	private readonly hub: TransferHub;
 	private keys: PairingKeys | null = null;
 	private certificate: RTCCertificate | null = null;
 	private readonly gate = new SendGate<Outgoing>();
@@ -150,6 +152,26 @@ export class Connection {
 
 	views(): TransferView[] {
 		return this.hub.views();
+	}
+
+	/** The files the other device offers under `id`, while it waits for Accept or Decline; null otherwise. */
+	offeredFiles(id: string): readonly FileMeta[] | null {
+		const transfer = this.hub.findIncoming(id);
+		return transfer?.status === 'incoming' ? transfer.metas : null;
+	}
+
+	/** Saves the offer `id` to `target`, which the user picked for it. */
+	accept(id: string, target: SaveTarget): Promise<void> {
+		return this.hub.findIncoming(id)?.accept(target) ?? Promise.resolve();
+	}
+
+	decline(id: string): Promise<void> {
+		return this.hub.findIncoming(id)?.decline() ?? Promise.resolve();
+	}
+
+	/** Cancels one file of transfer `id` (either direction), or all of it when `index` is null. */
+	cancel(id: string, index: number | null): void {
+		this.hub.find(id)?.cancel(index);
 	}
 
 	close(): void {

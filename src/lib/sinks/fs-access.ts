@@ -20,7 +20,7 @@ export function hasFileSystemAccess(): boolean {
 }
 
 /** Must be called synchronously inside the user's click: the pickers need that gesture. */
-export function pickSaveTarget(files: FileMeta[]): Promise<SaveTarget> {
+export function pickSaveTarget(files: readonly FileMeta[]): Promise<SaveTarget> {
 	const w = window as unknown as Required<PickerWindow>;
 	if (files.length === 1) {
 		// The user chose this very file in the save dialog, so replacing it is their explicit choice.

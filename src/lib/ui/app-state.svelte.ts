@@ -98,10 +98,11 @@ export class AppState {
 
 	/** Accept an offer. Must run inside the click: the save pickers need the user's gesture. */
 	accept(id: string): void {
-		const transfer = this.session?.hub.findIncoming(id);
-		if (!transfer) return;
+		const session = this.session;
+		const files = session?.offeredFiles(id);
+		if (!session || !files) return;
 		let target: Promise<SaveTarget>;
-		if (hasFileSystemAccess()) target = pickSaveTarget(transfer.metas);
+		if (hasFileSystemAccess()) target = pickSaveTarget(files);
 		else if (hasOpfsWritable()) target = opfsDownloadTarget(id);
 		else {
 			this.error = userError(
@@ -111,7 +112,7 @@ export class AppState {
 			return;
 		}
 		target.then(
-			(chosen) => transfer.accept(chosen),
+			(chosen) => session.accept(id, chosen),
 			(error: unknown) => {
 				if (error instanceof DOMException && error.name === 'AbortError') {
 					this.announce('No place to save was chosen. Choose one to accept, or decline.');
@@ -123,11 +124,11 @@ export class AppState {
 	}
 
 	decline(id: string): void {
-		void this.session?.hub.findIncoming(id)?.decline();
+		void this.session?.decline(id);
 	}
 
 	cancel(id: string, index: number | null): void {
-		this.session?.hub.find(id)?.cancel(index);
+		this.session?.cancel(id, index);
 	}
 
 	sendText(text: string): void {
