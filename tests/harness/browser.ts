@@ -150,9 +150,30 @@ export function peakSampler(read: () => Promise<number>, intervalMs = 100): { st
 /** Samples a peer's JS heap; returns the peak in bytes. */
 export const heapSampler = (cdp: CDPSession) => peakSampler(() => jsHeapUsed(cdp));
 
-/** Resolves once the page shows a transfer card in `status` (incoming, active, done, failed, …). */
+/**
+ * Resolves once the page shows a transfer card in `status` (incoming, active, done, failed, …). When it does
+ * not, the error says what the page shows instead, so a failure in CI can be read without a rerun.
+ */
 export async function waitForStatus(peer: Peer, status: string, timeout = 60_000): Promise<void> {
-	await peer.page.locator(`[data-testid="transfer"][data-status="${status}"]`).first().waitFor({ timeout });
+	try {
+		await peer.page.locator(`[data-testid="transfer"][data-status="${status}"]`).first().waitFor({ timeout });
+	} catch (error) {
+		const shown = await peer.page
+			.evaluate(() => {
+				const connection = document.querySelector('[data-testid="connection"]');
+				const cards = [...document.querySelectorAll('[data-testid="transfer"]')].map(
+					(card) =>
+						`${card.getAttribute('data-status')}: ${card.querySelector('[data-testid="transfer-status"]')?.textContent}`,
+				);
+				const notices = [...document.querySelectorAll('[role="alert"]')].map((n) => n.textContent?.trim());
+				return `connection ${connection?.getAttribute('data-state')} (${connection?.textContent?.trim()}); transfers [${cards.join('; ')}]; alerts [${notices.join('; ')}]`;
+			})
+			.catch((reason: unknown) => `page unreadable: ${String(reason)}`);
+		throw new Error(
+			`No transfer reached "${status}" within ${timeout} ms. The page shows: ${shown}. Page errors: [${peer.errors.join('; ')}]`,
+			{ cause: error },
+		);
+	}
 }
 
 /** The sender's button that confirms the device on the other end; its name carries the code both screens show. */
