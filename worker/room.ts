@@ -21,7 +21,7 @@ import {
 import type { Env } from './env';
 import { problem } from './http';
 import { iceServers, mintTurn, stillUsable, type TurnGrant } from './ice';
-import { sha256Hex } from './random';
+import { sha256Hex } from './digest';
 import { TokenBucket } from './token-bucket';
 
 /** Wrong tokens a session tolerates before it refuses every join that does not bring a seat secret. */

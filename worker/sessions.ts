@@ -6,7 +6,7 @@ import { clientKey } from './client-key';
 import type { Env } from './env';
 import { problem, json } from './http';
 import { checkJwt } from './jwt';
-import { sha256Hex } from './random';
+import { sha256Hex } from './digest';
 
 /**
  * A browser names the page that sent the request in `Origin`; a page of another site must not spend this
