@@ -69,6 +69,8 @@ export interface MemoryTargetOptions {
 	beforeWrite?: () => Promise<void>;
 	/** Writes fail with QuotaExceededError once this many bytes of one file are written. */
 	diskBytes?: number;
+	/** The size close reads back from the disk, given the bytes written (default: those bytes). */
+	readBack?: (written: number) => number;
 }
 
 export class MemorySink implements FileSink {
@@ -103,7 +105,7 @@ export class MemorySink implements FileSink {
 	async close(): Promise<number> {
 		if (this.state !== 'open') throw new Error(`close of a ${this.state} sink`);
 		this.state = 'closed';
-		return this.written;
+		return this.options.readBack?.(this.written) ?? this.written;
 	}
 
 	async abort(): Promise<void> {

@@ -317,21 +317,23 @@ export class IncomingTransfer extends Transfer {
 		const whole = (await fileDigest(file.digests)) === digest;
 		// Cancelled while it was being checked: nothing of it is kept.
 		if (!this.isOpen(index)) return file.sink.abort();
-		let saved = -1;
-		if (whole) saved = await file.sink.close();
-		else await file.sink.abort();
-		if (saved !== size) {
-			const failure = userError(
-				`“${this.metas[index].name}” could not be verified after saving.`,
-				'Ask the sender to send it again.',
-			);
-			this.setFile(index, 'failed', failure);
-			// The sender waits for this file's file-done: tell it why none will come.
-			await this.send({ t: 'cancel', transfer: this.id, index, reason: failure.message });
-			return;
-		}
+		if (!whole) return this.unverified(index, file.sink);
+		const saved = await file.sink.close();
+		if (saved !== size) return this.unverified(index, file.sink);
 		this.setFile(index, 'done');
 		await this.send({ t: 'file-done', transfer: this.id, index, size });
+	}
+
+	/** The file's digest or its size on disk is wrong: it is removed, and the sender told why. */
+	private async unverified(index: number, sink: FileSink): Promise<void> {
+		await sink.abort();
+		const failure = userError(
+			`“${this.metas[index].name}” could not be verified after saving.`,
+			'Ask the sender to send it again.',
+		);
+		this.setFile(index, 'failed', failure);
+		// The sender waits for this file's file-done: tell it why none will come.
+		await this.send({ t: 'cancel', transfer: this.id, index, reason: failure.message });
 	}
 
 	/**

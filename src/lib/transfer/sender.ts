@@ -142,7 +142,7 @@ export class OutgoingTransfer extends Transfer {
 		this.files.forEach((file, index) => {
 			if (index < from.index || !this.isOpen(index)) return;
 			file.status = index === from.index ? 'active' : 'waiting';
-			file.bytes = index === from.index ? from.offset : 0;
+			this.restartedAt(index, index === from.index ? from.offset : 0);
 		});
 		this.changed();
 		void this.run(generation, from, first);

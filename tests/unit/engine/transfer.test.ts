@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeControl } from '../../../src/lib/protocol/frames';
 import { BLOCK_BYTES } from '../../../src/lib/transfer/blocks';
 import { CREDIT_WINDOW_BYTES } from '../../../src/lib/transfer/credit';
+import type { FileView } from '../../../src/lib/transfer/types';
 import { MemoryTarget, patternSha256, patternSource, sha256Hex } from '../../harness/memory-files';
 import { MiB, Pairing, quiet, until } from './peers';
 
@@ -45,6 +46,26 @@ describe('one file end to end', () => {
 	});
 });
 
+/**
+ * Counts every read of the files' progress and status from here on: the engine's work per file, which must
+ * not grow with the number of files in a transfer (a sum over all files for every frame would).
+ */
+function countReads(files: FileView[], counter: { reads: number }): void {
+	for (const file of files) {
+		for (const key of ['bytes', 'status'] as const) {
+			let value: unknown = file[key];
+			Object.defineProperty(file, key, {
+				enumerable: true,
+				get: () => {
+					counter.reads += 1;
+					return value;
+				},
+				set: (next: unknown) => (value = next),
+			});
+		}
+	}
+}
+
 describe('many files', () => {
 	it('sends several files, an empty one among them, in 64 KiB frames, each byte for byte', async () => {
 		const peers = new Pairing({ maxMessageSize: 64 * 1024 });
@@ -73,15 +94,19 @@ describe('many files', () => {
 			const files = Array.from({ length: 10_000 }, (_, i) => patternSource(String(i), i % 7, i));
 			const refused = peers.sender.hub.send(files);
 			expect(refused?.message).toBe('Too many files at once.');
+			const work = { reads: 0 };
 			for (let at = 0; at < files.length; at += 2_500) {
 				expect(peers.sender.hub.send(files.slice(at, at + 2_500))).toBeNull();
+				countReads(peers.sender.hub.transfers.at(-1)!.files, work);
 			}
 			const targets: MemoryTarget[] = [];
 			for (let n = 0; n < 4; n++) {
 				await until(() => peers.receiver.hub.transfers.length > n, 'the next offer');
 				const target = new MemoryTarget();
 				targets.push(target);
-				await peers.receiver.hub.findIncoming(peers.receiver.hub.transfers[n].id)!.accept(target);
+				const incoming = peers.receiver.hub.findIncoming(peers.receiver.hub.transfers[n].id)!;
+				countReads(incoming.files, work);
+				await incoming.accept(target);
 			}
 			const allDone = (hub: typeof peers.sender.hub) => hub.transfers.every((t) => t.status === 'done');
 			await until(() => allDone(peers.receiver.hub) && allDone(peers.sender.hub), 'all four transfers');
@@ -90,6 +115,8 @@ describe('many files', () => {
 			expect(sinks.length).toBe(10_000);
 			expect(sinks.every((s, i) => s.state === 'closed' && s.meta.name === String(i))).toBe(true);
 			expect(sinks.every((s, i) => s.sha256() === patternSha256(i % 7, i))).toBe(true);
+			// A few reads per file and side; summing 2,500 files for every frame would be thousands.
+			expect(work.reads / 20_000).toBeLessThan(50);
 		},
 	);
 });
@@ -194,6 +221,20 @@ describe('integrity', () => {
 		expect(peers.incoming.files[0].error?.message).toBe('“w” could not be verified after saving.');
 		expect(target.sinks[0].state).toBe('aborted');
 		expect(peers.outgoing.files[0].status).not.toBe('done');
+	});
+});
+
+describe('saving', () => {
+	it('removes a file whose size read back from the disk is wrong, and never reports it done', async () => {
+		const peers = new Pairing();
+		const target = new MemoryTarget({ readBack: (written) => written - 1 });
+		await peers.transfer([patternSource('short', MiB + 1)], target);
+		expect(peers.incoming.files[0]).toMatchObject({
+			status: 'failed',
+			error: { message: '“short” could not be verified after saving.' },
+		});
+		expect(target.sinks[0].state).toBe('aborted');
+		expect(peers.outgoing.files[0].status).toBe('failed');
 	});
 });
 
