@@ -27,7 +27,7 @@ async function accepted(size: number, target = new MemoryTarget()) {
 
 describe('a sender that ignores the credit it was granted', () => {
 	it('fails the transfer in plain words and buffers nothing past the credit', async () => {
-		const size = 64 * MiB;
+		const size = CREDIT_WINDOW_BYTES + 4 * MiB;
 		// A disk that never finishes a write: the receiver grants no credit beyond the first window.
 		const { sender, incoming, target, pair } = await accepted(
 			size,
@@ -206,6 +206,16 @@ describe('past 4 GiB', () => {
 		await until(() => remote.controls.some((m) => m.t === 'file-end'), 'the file end');
 		const last = remote.received.filter((f) => f.kind === 'data').at(-1);
 		expect(last?.kind === 'data' && [last.offset, last.payload.length]).toEqual([5 * 2 ** 30, 5]);
+	});
+
+	it('a receiver reads offsets past 2^32 whole: data at 2^32 of a 5 GiB file is not taken for data at 0', async () => {
+		const { sender, incoming, target } = await accepted(5 * 2 ** 30 + 5);
+		sender.data(0, 2 ** 32, patternBytes(1, 0, 1000));
+		await until(() => incoming.status === 'failed', 'the refusal');
+		expect(incoming.error?.message).toBe(
+			'The other device sent “big.bin” out of order (data at 4294967296, expected 0).',
+		);
+		expect([target.sinks[0].written, incoming.files[0].bytes]).toEqual([0, 0]);
 	});
 });
 
