@@ -107,6 +107,20 @@ const corruptOneFrame = `(() => {
 	};
 })();`;
 
+/**
+ * Once `window.__slowSign` is set, every crypto.subtle.sign (the SDP signatures, the verification code)
+ * resolves 1.5 s late: the page then learns who is on a new connection well after its DataChannel opened,
+ * as a busy device can, and the other side's first frames arrive before the transfers listen.
+ */
+const slowSign = `(() => {
+	const sign = crypto.subtle.sign.bind(crypto.subtle);
+	crypto.subtle.sign = async (...args) => {
+		const signature = await sign(...args);
+		if (window.__slowSign) await new Promise((resolve) => setTimeout(resolve, 1500));
+		return signature;
+	};
+})();`;
+
 /** Records every RTCPeerConnection and WebSocket, and counts the file bytes each page sends. */
 const instrument = `(() => {
 	window.__pcs = [];
@@ -208,8 +222,10 @@ describe('integrity and resume', () => {
 		expect(resent).toBeLessThanOrEqual(ONE_WINDOW);
 	});
 
-	it('resumes after the receiver drops off the network entirely (signaling and link) and comes back', async () => {
+	it('resumes after the receiver drops off the network entirely (signaling and link) and comes back, while the sender is slow to verify', async () => {
+		await sender.context.addInitScript(slowSign);
 		await instrumentedTransferAt(40);
+		await sender.page.evaluate(() => ((window as unknown as { __slowSign: boolean }).__slowSign = true));
 		await receiver.page.evaluate(() => {
 			const w = window as unknown as { __pcs: RTCPeerConnection[]; __sockets: WebSocket[] };
 			w.__pcs.forEach((pc) => pc.close());

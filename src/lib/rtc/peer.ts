@@ -2,6 +2,7 @@
 // ICE restarts), so there is no glare to resolve; the host answers and may be replaced by a fresh peer connection.
 import { userError, type UserError } from '../errors';
 import type { IceServer, Role, SignalData } from '../protocol/signaling';
+import { DataChannelPort } from './channel';
 import {
 	fingerprints,
 	signDescription,
@@ -50,13 +51,13 @@ export const turnRefused = (): UserError =>
 		'This server only allows relayed connections; ask its operator to check the TURN secret.',
 	);
 
-/** Buffered bytes at which the sender waits, and the level at which it resumes (see channel.ts). */
-export const BUFFER_LOW_BYTES = 1024 * 1024;
 const RESTART_AFTER_MS = 2_000;
 
 export class PeerConnection {
 	readonly pc: RTCPeerConnection;
 	readonly channel: RTCDataChannel;
+	/** The channel as the transfer engine sees it; it holds frames that arrive before the hub listens. */
+	readonly port: DataChannelPort;
 	private readonly pendingCandidates: RTCIceCandidateInit[] = [];
 	private restartTimer: ReturnType<typeof setTimeout> | undefined;
 	private restarts = 0;
@@ -75,8 +76,7 @@ export class PeerConnection {
 			certificates: [options.certificate],
 		});
 		this.channel = this.pc.createDataChannel('pairbeam', { negotiated: true, id: 0, ordered: true });
-		this.channel.binaryType = 'arraybuffer';
-		this.channel.bufferedAmountLowThreshold = BUFFER_LOW_BYTES;
+		this.port = new DataChannelPort(this.channel);
 		this.channel.addEventListener('open', () => this.events.channel(this.channel));
 		this.pc.addEventListener('icecandidate', (event) => {
 			const c = event.candidate;

@@ -5,7 +5,6 @@
 import { peerGone, userError, type UserError } from '../errors';
 import type { FileMeta } from '../protocol/frames';
 import type { IceServer, Role, ServerMessage, SignalData } from '../protocol/signaling';
-import { DataChannelPort } from '../rtc/channel';
 import { PeerConnection, type PeerConnectionState } from '../rtc/peer';
 import { deriveKeys, type PairingKeys } from '../rtc/sdp-auth';
 import { TransferHub } from '../transfer/hub';
@@ -283,7 +282,7 @@ export class Connection {
 		if (this.peer !== peer || !authenticated || peer.channel.readyState !== 'open') return;
 		if (this.device !== null && this.device !== authenticated.device) this.hub.failAll(peerGone());
 		this.device = authenticated.device;
-		this.hub.attach(new DataChannelPort(peer.channel), peer.pc.sctp?.maxMessageSize ?? 65_536);
+		this.hub.attach(peer.port, peer.pc.sctp?.maxMessageSize ?? 65_536);
 		this.set('connected', this.dispatch(this.gate.connected(authenticated.device, authenticated.code)));
 	}
 

@@ -14,7 +14,10 @@ export interface FramePort {
 	ready(): Promise<void>;
 	/** Queues one frame; call only while `open`, after `ready`. */
 	send(frame: Uint8Array<ArrayBuffer>): void;
-	/** Sets the one listener for incoming frames and for the close. */
+	/**
+	 * Sets the one listener for incoming frames and for the close. Frames that arrived before it was set
+	 * (the other side may start sending first) reach it in order, before any later frame.
+	 */
 	listen(listener: PortListener): void;
 }
 
