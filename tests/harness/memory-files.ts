@@ -65,8 +65,8 @@ export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').upd
 export interface MemoryTargetOptions {
 	/** Keep every byte (default true); false keeps only the size and a running SHA-256. */
 	keepBytes?: boolean;
-	/** Every write waits for this first: a slow or stalled disk. */
-	beforeWrite?: () => Promise<void>;
+	/** Every write waits for this first: a slow or stalled disk (for the file `meta` announced). */
+	beforeWrite?: (meta: FileMeta) => Promise<void>;
 	/** Writes fail with QuotaExceededError once this many bytes of one file are written. */
 	diskBytes?: number;
 	/** The size close reads back from the disk, given the bytes written (default: those bytes). */
@@ -88,7 +88,7 @@ export class MemorySink implements FileSink {
 	) {}
 
 	async write(chunk: Uint8Array): Promise<void> {
-		await this.options.beforeWrite?.();
+		await this.options.beforeWrite?.(this.meta);
 		if (this.state !== 'open') throw new Error(`write to a ${this.state} sink`);
 		if (this.options.diskBytes !== undefined && this.written + chunk.byteLength > this.options.diskBytes) {
 			throw new DOMException('no space left', 'QuotaExceededError');

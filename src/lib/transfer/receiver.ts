@@ -129,8 +129,9 @@ export class IncomingTransfer extends Transfer {
 	resume(): void {
 		if (this.status !== 'paused') return this.reconfirm();
 		this.enqueue(async () => {
-			// A file that was being verified when the link dropped may have ended the transfer meanwhile.
-			if (this.status !== 'paused') return;
+			// A file that was being verified when the link dropped may have ended the transfer meanwhile: the
+			// file-done of an earlier file may have been lost with the old channel, so say again how it ended.
+			if (this.status !== 'paused') return this.reconfirm();
 			this.status = 'active';
 			this.changed();
 			await this.confirmDone();

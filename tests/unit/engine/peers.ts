@@ -40,8 +40,8 @@ export async function quiet(pair: MemoryPair): Promise<void> {
 	let seen = -1;
 	let still = 0;
 	for (let turn = 0; turn < 20_000 && still < 50; turn++) {
-		still = pair.crossed.length === seen && pair.inFlight === 0 ? still + 1 : 0;
-		seen = pair.crossed.length;
+		still = pair.count === seen && pair.inFlight === 0 ? still + 1 : 0;
+		seen = pair.count;
 		await nextTurn();
 	}
 	if (still < 50) throw new Error('hang: the link never went quiet');

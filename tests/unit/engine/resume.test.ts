@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { peerGone } from '../../../src/lib/errors';
+import { decodeFrame } from '../../../src/lib/protocol/frames';
 import { BLOCK_BYTES } from '../../../src/lib/transfer/blocks';
 import { MemoryTarget, patternSha256, patternSource } from '../../harness/memory-files';
 import { MiB, Pairing, until, type Peer } from './peers';
 
 const SIZES = [2 * MiB + 1000, 5];
+
+/** The control message a frame carries, if it is one. */
+function control(frame: Uint8Array) {
+	const decoded = decodeFrame(frame);
+	return decoded.ok && decoded.value.kind === 'control' ? decoded.value.message : undefined;
+}
 
 /** Frames that cross in an uninterrupted transfer of SIZES, counted once to know where to cut. */
 async function framesInFullRun(): Promise<number> {
@@ -13,7 +20,7 @@ async function framesInFullRun(): Promise<number> {
 		SIZES.map((size, i) => patternSource(`r${i}`, size, i + 1)),
 		new MemoryTarget(),
 	);
-	return peers.pair.crossed.length;
+	return peers.pair.count;
 }
 
 const total = await framesInFullRun();
@@ -73,6 +80,31 @@ describe('the link drops and comes back', () => {
 			expect([...resumedAt].some((at) => at.startsWith('1:'))).toBe(true);
 		},
 	);
+
+	it('says again that a file is done when its file-done was lost and the last file ended the transfer meanwhile', async () => {
+		const peers = new Pairing();
+		// File 1 is written only once the link is back; file 0's file-done is lost with the old link.
+		let release!: () => void;
+		const stalled = new Promise<void>((resolve) => (release = resolve));
+		const target = new MemoryTarget({
+			beforeWrite: (meta) => (meta.name === 'g1' ? stalled : Promise.resolve()),
+		});
+		peers.pair.tap = (frame, from) => {
+			const message = control(frame);
+			return from === 'b' && message?.t === 'file-done' && message.index === 0 ? [] : [frame];
+		};
+		const incoming = await peers.offer([patternSource('g0', 1000, 1), patternSource('g1', 5, 2)]);
+		await incoming.accept(target);
+		await until(() => incoming.files[1].status === 'verifying', 'file 1 to be saved');
+		peers.pair.close();
+		await until(() => peers.outgoing.status === 'paused' && incoming.status === 'paused', 'both to pause');
+		expect(incoming.files.map((f) => f.status)).toEqual(['done', 'verifying']);
+		peers.connect();
+		release();
+		await peers.finished();
+		expect([peers.outgoing.status, incoming.status]).toEqual(['done', 'done']);
+		expect(target.sinks.map((s) => s.sha256())).toEqual([patternSha256(1000, 1), patternSha256(5, 2)]);
+	});
 
 	it('pauses both sides while the link is down, then fails without a partial file when the peer is gone', async () => {
 		const peers = new Pairing();
