@@ -52,8 +52,15 @@ export class MemoryPort implements FramePort {
 		this.pair.post(this.side, copy);
 	}
 
+	/** Frames that arrived before anyone listened, as a DataChannelPort holds them (FramePort's contract). */
+	private early: ArrayBuffer[] = [];
+
 	listen(listener: PortListener): void {
 		this.listener = listener;
+		const early = this.early.splice(0);
+		queueMicrotask(() => {
+			for (const data of early) listener.message(data);
+		});
 	}
 
 	/** The pair took `bytes` off this side's buffer. */
@@ -71,7 +78,8 @@ export class MemoryPort implements FramePort {
 	}
 
 	receive(frame: Uint8Array<ArrayBuffer>): void {
-		this.listener?.message(frame.buffer);
+		if (this.listener) this.listener.message(frame.buffer);
+		else this.early.push(frame.buffer);
 	}
 }
 

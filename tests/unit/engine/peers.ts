@@ -76,6 +76,19 @@ export class Pairing {
 		return this.pair;
 	}
 
+	/**
+	 * A new link on which the receiver starts first: what it sends has arrived before the sender's hub
+	 * listens, as when one device authenticates the other later than its channel opened.
+	 */
+	async connectSenderLate(): Promise<MemoryPair> {
+		this.pair = new MemoryPair(this.options);
+		const size = this.options.maxMessageSize ?? 256 * 1024;
+		this.receiver.hub.attach(this.pair.b, size);
+		await until(() => this.pair.count > 0 && this.pair.inFlight === 0, 'the receiver to speak first');
+		this.sender.hub.attach(this.pair.a, size);
+		return this.pair;
+	}
+
 	get outgoing(): Transfer {
 		const transfer = this.sender.hub.transfers.at(-1);
 		if (!transfer) throw new Error('nothing was sent');

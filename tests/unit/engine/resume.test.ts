@@ -106,6 +106,26 @@ describe('the link drops and comes back', () => {
 		expect(target.sinks.map((s) => s.sha256())).toEqual([patternSha256(1000, 1), patternSha256(5, 2)]);
 	});
 
+	it('resumes when the receiver’s resume arrives before the sender listens on the new link', async () => {
+		const peers = new Pairing();
+		peers.pair.tap = (frame) => {
+			if (frame[0] === 2 && new DataView(frame.buffer).getUint32(9) >= MiB + 300_000) {
+				peers.pair.close();
+				return [];
+			}
+			return [frame];
+		};
+		const target = new MemoryTarget();
+		const incoming = await peers.offer([patternSource('late', 3 * MiB, 7)]);
+		await incoming.accept(target);
+		await until(() => peers.outgoing.status === 'paused' && incoming.status === 'paused', 'both to pause');
+		const second = await peers.connectSenderLate();
+		expect(second.controls('b').map((m) => m.t)).toContain('resume');
+		await peers.finished();
+		expect([peers.outgoing.status, incoming.status]).toEqual(['done', 'done']);
+		expect(target.sinks[0].sha256()).toBe(patternSha256(3 * MiB, 7));
+	});
+
 	it('pauses both sides while the link is down, then fails without a partial file when the peer is gone', async () => {
 		const peers = new Pairing();
 		peers.pair.tap = (frame) => {
