@@ -28,7 +28,7 @@ export const MAX_TEXT_CHARS = 64 * 1024;
 /** Chunks are never smaller than this, even if the peer announces a tiny message size. */
 const MIN_CHUNK_BYTES = 16 * 1024;
 /** Chrome and Firefox both accept 256 KiB messages; larger announced limits are not trusted further. */
-const DEFAULT_MESSAGE_BYTES = 256 * 1024;
+export const SAFE_MESSAGE_BYTES = 256 * 1024;
 
 /**
  * The largest payload a data frame may carry on a channel whose SCTP `maxMessageSize` is given: the frame
@@ -38,10 +38,10 @@ const DEFAULT_MESSAGE_BYTES = 256 * 1024;
  */
 export function chunkSizeFor(maxMessageSize: number): number {
 	const announced =
-		Number.isFinite(maxMessageSize) && maxMessageSize > 0 ? maxMessageSize : DEFAULT_MESSAGE_BYTES;
+		Number.isFinite(maxMessageSize) && maxMessageSize > 0 ? maxMessageSize : SAFE_MESSAGE_BYTES;
 	return Math.max(
 		MIN_CHUNK_BYTES,
-		Math.min(announced, DEFAULT_MESSAGE_BYTES, MAX_FRAME_BYTES) - DATA_HEADER_BYTES,
+		Math.min(announced, SAFE_MESSAGE_BYTES, MAX_FRAME_BYTES) - DATA_HEADER_BYTES,
 	);
 }
 

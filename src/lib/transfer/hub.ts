@@ -7,6 +7,7 @@ import {
 	controlFits,
 	decodeFrame,
 	encodeControl,
+	SAFE_MESSAGE_BYTES,
 	type ControlMessage,
 } from '../protocol/frames';
 import { randomAlphanumeric } from '../protocol/random';
@@ -28,13 +29,11 @@ export interface HubOptions {
 	now?: () => number;
 }
 
-/** Control frames (an offer) must fit one message on every browser. */
-const MAX_CONTROL_BYTES = 256 * 1024;
-
 export class TransferHub {
 	private readonly channel = new FrameChannel();
 	private chunkBytes = chunkSizeFor(0);
-	private maxMessageSize = MAX_CONTROL_BYTES;
+	/** Control frames (an offer) must fit one message on every browser. */
+	private maxMessageSize = SAFE_MESSAGE_BYTES;
 	readonly transfers: Transfer[] = [];
 	private readonly incoming: IncomingTransfer[] = [];
 	private readonly outbox: OutgoingTransfer[] = [];
@@ -58,7 +57,7 @@ export class TransferHub {
 		if (this.channel.attached) this.pauseAll();
 		this.channel.attach(port);
 		this.chunkBytes = chunkSizeFor(maxMessageSize);
-		this.maxMessageSize = Math.min(maxMessageSize || MAX_CONTROL_BYTES, MAX_CONTROL_BYTES);
+		this.maxMessageSize = Math.min(maxMessageSize || SAFE_MESSAGE_BYTES, SAFE_MESSAGE_BYTES);
 		port.listen({
 			message: (data) => {
 				if (this.channel.isCurrent(port)) this.onMessage(data);
