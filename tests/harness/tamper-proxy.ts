@@ -25,8 +25,27 @@ async function body(req: IncomingMessage): Promise<Buffer> {
 	return Buffer.concat(chunks);
 }
 
+/** Rewrites what the Worker sends one page; `null` drops the frame. One per WebSocket, to keep state in. */
+export type FrameRewriter = (frame: { type: string; [field: string]: unknown }) => object | null;
+
 export async function startTamperProxy(upstream: string): Promise<TamperProxy> {
 	let tampered = 0;
+	const proxy = await startSignalingProxy(upstream, () => (frame) => {
+		const data = frame.data as { kind?: string; description?: { sdp: string } } | undefined;
+		if (frame.type === 'signal' && data?.kind === 'description' && data.description) {
+			data.description.sdp = swapFingerprints(data.description.sdp);
+			tampered += 1;
+		}
+		return frame;
+	});
+	return { ...proxy, tampered: () => tampered };
+}
+
+/** A proxy in front of the Worker that passes everything, each frame to a page through a `rewriter()`. */
+export async function startSignalingProxy(
+	upstream: string,
+	rewriter: () => FrameRewriter,
+): Promise<Omit<TamperProxy, 'tampered'>> {
 	const wss = new WebSocketServer({ noServer: true });
 	const server: Server = createServer(async (req, res) => {
 		const headers = new Headers();
@@ -53,6 +72,7 @@ export async function startTamperProxy(upstream: string): Promise<TamperProxy> {
 		wss.handleUpgrade(req, socket, head, (client) => {
 			const target = new WebSocket(`${upstream.replace(/^http/, 'ws')}${req.url}`);
 			const pending: string[] = [];
+			const rewrite = rewriter();
 			target.on('open', () => pending.splice(0).forEach((m) => target.send(m)));
 			client.on('message', (data) => {
 				const text = data.toString();
@@ -60,12 +80,8 @@ export async function startTamperProxy(upstream: string): Promise<TamperProxy> {
 				else pending.push(text);
 			});
 			target.on('message', (data) => {
-				const frame = JSON.parse(data.toString());
-				if (frame.type === 'signal' && frame.data?.kind === 'description') {
-					frame.data.description.sdp = swapFingerprints(frame.data.description.sdp);
-					tampered += 1;
-				}
-				client.send(JSON.stringify(frame));
+				const frame = rewrite(JSON.parse(data.toString()));
+				if (frame) client.send(JSON.stringify(frame));
 			});
 			const closeBoth = () => {
 				client.close();
@@ -79,7 +95,6 @@ export async function startTamperProxy(upstream: string): Promise<TamperProxy> {
 	const { port } = server.address() as AddressInfo;
 	return {
 		url: `http://127.0.0.1:${port}`,
-		tampered: () => tampered,
 		close: () =>
 			new Promise((resolve) => {
 				wss.clients.forEach((c) => c.terminate());

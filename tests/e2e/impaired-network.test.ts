@@ -1,0 +1,115 @@
+// Two Chromium peers whose every WebRTC datagram crosses the userspace relay (broadband profile, candidates
+// rewritten in the harness's signaling): the file arrives whole and the browser itself measures the delay.
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../harness/server';
+import {
+	connected,
+	launchPeer,
+	openApp,
+	savedFiles,
+	sendFiles,
+	showCode,
+	waitForStatus,
+	type Peer,
+} from '../harness/browser';
+import { makeDir, makeFile, type TestFile } from '../harness/files';
+import { startRelayedSignaling } from '../harness/relayed-signaling';
+import { PROFILES, startUdpRelay, type UdpRelay } from '../harness/udp-relay';
+
+/** Keeps every RTCPeerConnection the app makes where the test can ask it for stats; the app is unchanged. */
+const keepPeerConnections = () => {
+	const Native = window.RTCPeerConnection;
+	const kept: RTCPeerConnection[] = [];
+	(window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections = kept;
+	window.RTCPeerConnection = class extends Native {
+		constructor(configuration?: RTCConfiguration) {
+			super(configuration);
+			kept.push(this);
+		}
+	};
+};
+
+interface Route {
+	rttMs: number;
+	bytesSent: number;
+	remote: string;
+}
+
+/** The selected candidate pair of the page's latest peer connection, as its own getStats() reports it. */
+function route(peer: Peer): Promise<Route> {
+	return peer.page.evaluate(async () => {
+		const pcs = (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections;
+		const stats = await pcs[pcs.length - 1].getStats();
+		const byId = new Map<string, Record<string, unknown>>();
+		stats.forEach((report: Record<string, unknown>) => byId.set(report.id as string, report));
+		const transport = [...byId.values()].find((r) => r.type === 'transport');
+		const pair = byId.get(transport?.selectedCandidatePairId as string);
+		const remote = byId.get(pair?.remoteCandidateId as string);
+		return {
+			rttMs: Number(pair?.currentRoundTripTime) * 1000,
+			bytesSent: Number(transport?.bytesSent),
+			remote: `${String(remote?.address)}:${String(remote?.port)}`,
+		};
+	});
+}
+
+let server: RunningServer;
+let relay: UdpRelay;
+let signaling: Awaited<ReturnType<typeof startRelayedSignaling>>;
+let dir: string;
+let file: TestFile;
+const peers: Peer[] = [];
+
+beforeAll(async () => {
+	server = await startServer({ skipBuild: true, vars: { STUN_URLS: '' } });
+	relay = await startUdpRelay({ ...PROFILES.broadband, seed: 14 });
+	signaling = await startRelayedSignaling(server.url, relay);
+	dir = makeDir();
+	file = makeFile(dir, 'over-broadband.bin', 4 * 1024 * 1024);
+});
+
+afterAll(async () => {
+	for (const peer of peers) await peer.close();
+	await signaling?.close();
+	await relay?.close();
+	await server?.stop();
+	rmSync(dir, { recursive: true, force: true });
+});
+
+describe('an impaired network (userspace UDP relay, broadband profile)', () => {
+	it('sends a file byte-identical through the relay, at the round trip the profile sets', async () => {
+		const receiver = await launchPeer(signaling.url);
+		const sender = await launchPeer(signaling.url);
+		peers.push(receiver, sender);
+		for (const peer of peers) await peer.context.addInitScript(keepPeerConnections);
+		await openApp(sender.page, await showCode(receiver, signaling.url));
+		await connected(receiver, 30_000);
+		await connected(sender, 30_000);
+
+		await sendFiles(sender, [file.path]);
+		await receiver.page
+			.locator('[data-testid="transfer"][data-status="incoming"]')
+			.getByRole('button', { name: 'Accept and save' })
+			.click();
+		await waitForStatus(receiver, 'done', 30_000);
+		expect(await savedFiles(receiver.page)).toEqual([
+			{ name: file.name, size: file.size, sha256: file.sha256 },
+		]);
+
+		// Each page's peer is the relay's port facing it (the host is side a, the guest, here the sender, b).
+		const [atReceiver, atSender] = [await route(receiver), await route(sender)];
+		expect(atReceiver.remote).toBe(`127.0.0.1:${relay.port('a')}`);
+		expect(atSender.remote).toBe(`127.0.0.1:${relay.port('b')}`);
+		for (const { rttMs } of [atReceiver, atSender]) {
+			expect(rttMs).toBeGreaterThanOrEqual(35);
+			expect(rttMs).toBeLessThan(1_000);
+		}
+		// Everything the sender's transport sent reached the relay, and the file crossed it.
+		const { ba } = relay.stats();
+		expect(ba.forwardedBytes).toBeGreaterThan(file.size);
+		expect(ba.bytes / atSender.bytesSent).toBeGreaterThan(0.95);
+		expect(ba.bytes / atSender.bytesSent).toBeLessThan(1.05);
+		expect(ba.lost).toBeGreaterThan(0);
+	});
+});
