@@ -168,7 +168,9 @@ describe('after join', () => {
 			if (frame.type === 'peer-left') break;
 			relayed += 1;
 		}
-		expect(relayed).toBeGreaterThanOrEqual(100);
+		// The burst is 100 frames and the join was one of them; refill adds one only every 50 ms, and
+		// workerd's clock moves only on I/O, so 99 is the floor (it read 99 in one CI run, 100+ in others).
+		expect(relayed).toBeGreaterThanOrEqual(99);
 		expect(relayed).toBeLessThan(300);
 		guest.close();
 	});
