@@ -2,6 +2,7 @@
 // computed on arrival into one FIFO per direction, flushed in batches by one timer, so no timer per datagram.
 import { createSocket, type Socket } from 'node:dgram';
 import type { AddressInfo } from 'node:net';
+import { seededRandom } from './seeded-random';
 
 /** Which peer a socket faces: `a` sends into the socket facing `a`, and hears from it what `b` sent. */
 export type Side = 'a' | 'b';
@@ -40,18 +41,6 @@ export const PROFILES = {
 } satisfies Record<string, Impairment>;
 
 export type ProfileName = keyof typeof PROFILES;
-
-/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
-export function seededRandom(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 export interface DirectionStats {
 	/** Datagrams (and their bytes) that arrived at the relay going this way. */

@@ -3,6 +3,7 @@
 // refusal (a close code of the contract and a reason); no handler may throw, nothing may hang, and the room
 // must still serve its real pair afterwards. Sockets are replaced before the per-socket limit decides.
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../harness/seeded-random';
 import { CLOSE_CODES, SESSION_TOKEN_LENGTH } from '../../src/lib/protocol/signaling';
 import {
 	type Client,
@@ -26,18 +27,6 @@ const MAX_BURST = 8;
 /** A seated socket is replaced well before its 100-frame allowance runs out. */
 const FRAMES_PER_SOCKET = 80;
 const OUTCOME_MS = 3_000;
-
-/** mulberry32: small, fast and the same sequence for the same seed on every run. */
-function prng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 type Frame = string | ArrayBuffer;
 
@@ -300,7 +289,7 @@ async function fuzzFirstFrames(fuzz: Fuzzer, session: Created, tally: Tally): Pr
 }
 
 async function fuzzRoom(seed: number, tally: Tally): Promise<void> {
-	const fuzz = new Fuzzer(prng(seed));
+	const fuzz = new Fuzzer(seededRandom(seed));
 	const session = await postSession();
 	const watch = await watchRoom(session.id);
 	const host = await joined(session);

@@ -13,20 +13,14 @@ import {
 } from '../../../src/lib/protocol/frames';
 import { isFinished } from '../../../src/lib/transfer/types';
 import { MemoryTarget, patternSha256, patternSource } from '../../harness/memory-files';
+import { seededRandom } from '../../harness/seeded-random';
 import { isPlainError, Pairing, quiet } from './peers';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261128);
 
-/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
+/** The seeded generator with the helpers the fuzzer draws with. */
 function random(seed: number) {
-	let a = seed >>> 0;
-	const next = () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
+	const next = seededRandom(seed);
 	const int = (n: number) => Math.floor(next() * n);
 	const pick = <T>(items: readonly T[]): T => items[int(items.length)];
 	return { next, int, pick, chance: (p: number) => next() < p };
