@@ -230,7 +230,10 @@ describe('transfer between two Chromium peers', () => {
 				makeFile(many, `f-${String(i).padStart(4, '0')}.dat`, 1 + (i % 2048)),
 			),
 		];
-		await sendFiles(sender, made.map((f) => f.path));
+		await sendFiles(
+			sender,
+			made.map((f) => f.path),
+		);
 		await waitForStatus(receiver, 'incoming');
 		// The offer shows each name as it will be saved: no override can make an .exe read as a PDF.
 		const offered = await transferCard(receiver).getByTestId('file-name').allTextContents();
