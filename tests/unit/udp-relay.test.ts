@@ -47,11 +47,30 @@ const numbered = (i: number, size = 100) =>
 		.fill(i >> 8, 1, 2);
 const numberOf = (data: Buffer) => data[0] + (data[1] << 8);
 
-/** Sends `count` numbered datagrams in bursts that the kernel's socket buffers take without loss. */
-async function sendMany(send: (data: Buffer) => void, count: number, size = 100): Promise<void> {
+/** Datagrams in flight at once: a default socket buffer (208 KiB, ~2.3 KiB per 1000-byte datagram) holds them. */
+const BURST = 32;
+
+/**
+ * Sends `count` numbered datagrams, BURST at a time, each burst once `through()` (what got past the hop
+ * the test must not overflow) has caught up: the kernel would drop what its socket buffers cannot hold,
+ * and `net.core.rmem_max` caps them at 208 KiB on a default machine.
+ */
+async function sendMany(
+	send: (data: Buffer) => void,
+	count: number,
+	through: () => number,
+	size = 100,
+): Promise<void> {
 	for (let i = 0; i < count; i++) {
 		send(numbered(i, size));
-		if (i % 200 === 199) await new Promise((resolve) => setTimeout(resolve, 2));
+		if ((i + 1) % BURST === 0 || i + 1 === count) {
+			const deadline = performance.now() + 5_000;
+			while (through() < i + 1) {
+				if (performance.now() > deadline)
+					throw new Error(`only ${through()} of ${i + 1} datagrams got through`);
+				await new Promise((resolve) => setTimeout(resolve, 1));
+			}
+		}
 	}
 }
 
@@ -60,8 +79,16 @@ const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 describe('UDP relay', () => {
 	it('forwards both ways, unchanged and in order, and counts what it carried', async () => {
 		const { relay, a, b, send } = await pair(CLEAN);
-		await sendMany((d) => send(a, d), 500);
-		await sendMany((d) => send(b, d), 300);
+		await sendMany(
+			(d) => send(a, d),
+			500,
+			() => relay.stats().ab.packets,
+		);
+		await sendMany(
+			(d) => send(b, d),
+			300,
+			() => relay.stats().ba.packets,
+		);
 		await expect.poll(() => [b.heard.length, a.heard.length]).toEqual([500, 300]);
 		expect(b.heard.map((h) => numberOf(h.data))).toEqual([...Array(500).keys()]);
 		expect(a.heard.map((h) => numberOf(h.data))).toEqual([...Array(300).keys()]);
@@ -91,15 +118,28 @@ describe('UDP relay', () => {
 
 	it('jitters without reordering', async () => {
 		const { b, send, a } = await pair({ ...CLEAN, rttMs: 20, jitterMs: 8 });
-		await sendMany((d) => send(a, d), 1000);
+		// Paced by what b heard: the relay sends all that is due at once, which b's buffer must hold.
+		await sendMany(
+			(d) => send(a, d),
+			1000,
+			() => b.heard.length,
+		);
 		await expect.poll(() => b.heard.length).toBe(1000);
 		expect(b.heard.map((h) => numberOf(h.data))).toEqual([...Array(1000).keys()]);
 	});
 
 	it('loses about the share it is told to, each direction on its own', async () => {
 		const { relay, a, b, send } = await pair({ ...CLEAN, lossPct: 10 });
-		await sendMany((d) => send(a, d), 4000);
-		await sendMany((d) => send(b, d), 4000);
+		await sendMany(
+			(d) => send(a, d),
+			4000,
+			() => relay.stats().ab.packets,
+		);
+		await sendMany(
+			(d) => send(b, d),
+			4000,
+			() => relay.stats().ba.packets,
+		);
 		await expect.poll(() => relay.stats().ab.packets + relay.stats().ba.packets).toBe(8000);
 		await settle(50);
 		const { ab, ba } = relay.stats();
@@ -117,7 +157,11 @@ describe('UDP relay', () => {
 	it('loses the same datagrams for the same seed, others for another', async () => {
 		const lostOnes = async (seed: number) => {
 			const { b, send, a, relay } = await pair({ ...CLEAN, lossPct: 20, jitterMs: 3, seed });
-			await sendMany((d) => send(a, d), 1000);
+			await sendMany(
+				(d) => send(a, d),
+				1000,
+				() => relay.stats().ab.packets,
+			);
 			await expect.poll(() => relay.stats().ab.packets).toBe(1000);
 			await settle(50);
 			const arrived = new Set(b.heard.map((h) => numberOf(h.data)));
@@ -138,7 +182,12 @@ describe('UDP relay', () => {
 			burstBytes: 16 * 1024,
 		});
 		const started = performance.now();
-		await sendMany((d) => send(a, d), 2000, 1000);
+		await sendMany(
+			(d) => send(a, d),
+			2000,
+			() => relay.stats().ab.packets,
+			1000,
+		);
 		await expect.poll(() => relay.stats().ab.packets).toBe(2000);
 		const arrived = performance.now();
 		const settled = () => relay.stats().ab.overflowed + relay.stats().ab.forwardedPackets;
@@ -159,7 +208,20 @@ describe('UDP relay', () => {
 		const { relay, a, b, send } = await pair({ ...CLEAN, rateMbps: 4, queueBytes: 1 << 20 });
 		// 300 KB each way into a 1 MiB queue: nothing drops, and 0.5 MB/s takes at least ~0.55 s.
 		const started = performance.now();
-		await Promise.all([sendMany((d) => send(a, d), 300, 1000), sendMany((d) => send(b, d), 300, 1000)]);
+		await Promise.all([
+			sendMany(
+				(d) => send(a, d),
+				300,
+				() => relay.stats().ab.packets,
+				1000,
+			),
+			sendMany(
+				(d) => send(b, d),
+				300,
+				() => relay.stats().ba.packets,
+				1000,
+			),
+		]);
 		await expect.poll(() => [b.heard.length, a.heard.length], { timeout: 5_000 }).toEqual([300, 300]);
 		const { ab, ba } = relay.stats();
 		expect(ab.overflowed + ba.overflowed).toBe(0);
