@@ -70,9 +70,8 @@ export class Pairing {
 	/** A new link between the two hubs (after the old one vanished): paused transfers resume on it. */
 	connect(options: MemoryPairOptions = {}): MemoryPair {
 		this.pair = new MemoryPair({ ...this.options, ...options });
-		const size = this.options.maxMessageSize ?? 256 * 1024;
-		this.sender.hub.attach(this.pair.a, size);
-		this.receiver.hub.attach(this.pair.b, size);
+		this.sender.hub.attach(this.pair.a, this.messageSize);
+		this.receiver.hub.attach(this.pair.b, this.messageSize);
 		return this.pair;
 	}
 
@@ -82,11 +81,15 @@ export class Pairing {
 	 */
 	async connectSenderLate(): Promise<MemoryPair> {
 		this.pair = new MemoryPair(this.options);
-		const size = this.options.maxMessageSize ?? 256 * 1024;
-		this.receiver.hub.attach(this.pair.b, size);
+		this.receiver.hub.attach(this.pair.b, this.messageSize);
 		await until(() => this.pair.count > 0 && this.pair.inFlight === 0, 'the receiver to speak first');
-		this.sender.hub.attach(this.pair.a, size);
+		this.sender.hub.attach(this.pair.a, this.messageSize);
 		return this.pair;
+	}
+
+	/** The SCTP message size both hubs are told. */
+	private get messageSize(): number {
+		return this.options.maxMessageSize ?? 256 * 1024;
 	}
 
 	get outgoing(): Transfer {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { peerGone } from '../../../src/lib/errors';
 import { decodeFrame } from '../../../src/lib/protocol/frames';
 import { BLOCK_BYTES } from '../../../src/lib/transfer/blocks';
+import type { FileSource } from '../../../src/lib/transfer/sender';
 import { MemoryTarget, patternSha256, patternSource } from '../../harness/memory-files';
 import { MiB, Pairing, until, type Peer } from './peers';
 
@@ -47,6 +48,23 @@ async function cutAt(cut: number) {
 	await accepted;
 	await peers.finished();
 	return { peers, target, second };
+}
+
+/** Sends `file` and cuts the link at the first data frame past 1 MiB + 300,000 bytes; resolves once both paused. */
+async function pausedMidFile(file: FileSource) {
+	const peers = new Pairing();
+	peers.pair.tap = (frame) => {
+		if (frame[0] === 2 && new DataView(frame.buffer).getUint32(9) >= MiB + 300_000) {
+			peers.pair.close();
+			return [];
+		}
+		return [frame];
+	};
+	const target = new MemoryTarget();
+	const incoming = await peers.offer([file]);
+	await incoming.accept(target);
+	await until(() => peers.outgoing.status === 'paused' && incoming.status === 'paused', 'both to pause');
+	return { peers, target, incoming };
 }
 
 describe('the link drops and comes back', () => {
@@ -107,18 +125,7 @@ describe('the link drops and comes back', () => {
 	});
 
 	it('resumes when the receiver’s resume arrives before the sender listens on the new link', async () => {
-		const peers = new Pairing();
-		peers.pair.tap = (frame) => {
-			if (frame[0] === 2 && new DataView(frame.buffer).getUint32(9) >= MiB + 300_000) {
-				peers.pair.close();
-				return [];
-			}
-			return [frame];
-		};
-		const target = new MemoryTarget();
-		const incoming = await peers.offer([patternSource('late', 3 * MiB, 7)]);
-		await incoming.accept(target);
-		await until(() => peers.outgoing.status === 'paused' && incoming.status === 'paused', 'both to pause');
+		const { peers, target, incoming } = await pausedMidFile(patternSource('late', 3 * MiB, 7));
 		const second = await peers.connectSenderLate();
 		expect(second.controls('b').map((m) => m.t)).toContain('resume');
 		await peers.finished();
@@ -127,18 +134,7 @@ describe('the link drops and comes back', () => {
 	});
 
 	it('pauses both sides while the link is down, then fails without a partial file when the peer is gone', async () => {
-		const peers = new Pairing();
-		peers.pair.tap = (frame) => {
-			if (frame[0] === 2 && new DataView(frame.buffer).getUint32(9) >= MiB + 300_000) {
-				peers.pair.close();
-				return [];
-			}
-			return [frame];
-		};
-		const target = new MemoryTarget();
-		const incoming = await peers.offer([patternSource('v', 3 * MiB)]);
-		await incoming.accept(target);
-		await until(() => peers.outgoing.status === 'paused' && incoming.status === 'paused', 'both to pause');
+		const { peers, target, incoming } = await pausedMidFile(patternSource('v', 3 * MiB));
 		expect(incoming.files[0].bytes).toBe(MiB);
 		peers.sender.hub.failAll(peerGone());
 		peers.receiver.hub.failAll(peerGone());
