@@ -1,7 +1,8 @@
 // Ids, tokens and pairing keys come from the CSPRNG with rejection sampling, so every character of the
 // 62-letter alphabet is equally likely (a plain modulo would favour the first 8 letters).
 
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+/** The 62 letters and digits of every id, token and key (also of those derived from a pairing secret). */
+export const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const LIMIT = 256 - (256 % ALPHABET.length);
 
 export function randomAlphanumeric(length: number): string {

@@ -11,25 +11,28 @@ export interface PairingKeys {
 
 const encoder = new TextEncoder();
 
-function hkdfParams(sessionId: string, info: string): HkdfParams {
-	return {
-		name: 'HKDF',
-		hash: 'SHA-256',
-		salt: encoder.encode(`pairbeam/v1/${sessionId}`),
-		info: encoder.encode(info),
-	};
+function hkdfParams(salt: BufferSource, info: string): HkdfParams {
+	return { name: 'HKDF', hash: 'SHA-256', salt, info: encoder.encode(info) };
 }
 
-/** HKDF-SHA-256 from the link's KEY, salted with the session id, one key per purpose. */
-export async function deriveKeys(key: string, sessionId: string): Promise<PairingKeys> {
-	const master = await crypto.subtle.importKey('raw', encoder.encode(key), 'HKDF', false, ['deriveKey']);
+/**
+ * HKDF-SHA-256 from `material`, one HMAC-SHA-256 key per purpose. `salt` keeps each use apart: a session's
+ * KEY (`deriveKeys`) and a remembered pairing's secret (`src/lib/pairing/derive.ts`) both come through here.
+ */
+export async function deriveKeysFrom(material: BufferSource, salt: BufferSource): Promise<PairingKeys> {
+	const master = await crypto.subtle.importKey('raw', material, 'HKDF', false, ['deriveKey']);
 	const hmac = { name: 'HMAC', hash: 'SHA-256', length: 256 };
 	const [auth, code] = await Promise.all(
 		['sdp-auth', 'verification-code'].map((info) =>
-			crypto.subtle.deriveKey(hkdfParams(sessionId, info), master, hmac, false, ['sign', 'verify']),
+			crypto.subtle.deriveKey(hkdfParams(salt, info), master, hmac, false, ['sign', 'verify']),
 		),
 	);
 	return { auth, code };
+}
+
+/** HKDF-SHA-256 from the link's KEY, salted with the session id, one key per purpose. */
+export function deriveKeys(key: string, sessionId: string): Promise<PairingKeys> {
+	return deriveKeysFrom(encoder.encode(key), encoder.encode(`pairbeam/v1/${sessionId}`));
 }
 
 /** The DTLS fingerprints an SDP commits to, normalised (`sha-256 AB:CD:…`), in order of appearance. */
