@@ -1,6 +1,7 @@
 // `npm run bench`: throughput, memory, connect time, signaling load and first load, measured in one run
-// inside a loopback-only network namespace; prints a table with the targets and writes bench/results.json.
-// Speeds are medians of alternating runs (the machine is noisy: compare ratios from one run, not across runs).
+// inside a loopback-only network namespace, then the same transfers over impaired networks (a UDP relay);
+// prints a table with the targets and writes bench/results.json. `--only=networks --profiles=far` runs a part
+// and writes nothing. Speeds are medians of alternating runs (noisy machine: compare ratios within one run).
 import { execSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { rmSync, writeFileSync } from 'node:fs';
@@ -10,12 +11,19 @@ import { startServer } from '../tests/harness/server.ts';
 import { connectTimes } from './connect.ts';
 import { firstLoad } from './first-load.ts';
 import { signalingLoad } from './signaling.ts';
+import { measureNetwork, type NetworkResult } from './networks.ts';
 import { median, mbPerSecond, mib, percentile } from './stats.ts';
+import { PROFILES, type ProfileName } from '../tests/harness/udp-relay.ts';
 import { appTransfer, bareTransfer, type Run } from './throughput.ts';
 
 const args = process.argv.slice(2);
 ensureLoopbackNamespace('bench/run.ts', args);
 const quick = args.includes('--quick');
+const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const only = option('only');
+if (only !== undefined && only !== 'networks') throw new Error(`--only takes "networks", not "${only}"`);
+const profiles = (option('profiles')?.split(',') ?? Object.keys(PROFILES)) as ProfileName[];
+for (const p of profiles) if (!(p in PROFILES)) throw new Error(`no network profile "${p}"`);
 const GIB = 2 ** 30;
 const size = quick ? 128 * 2 ** 20 : GIB;
 const bigSize = quick ? 512 * 2 ** 20 : 4 * GIB;
@@ -26,13 +34,20 @@ const sessionCounts = quick ? [100] : [100, 1000];
 const log = (text: string) => console.log(`[bench] ${text}`);
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
-execSync('npm run --silent build', { stdio: 'inherit' });
-const server = await startServer({
-	skipBuild: true,
-	vars: { STUN_URLS: '', CREATE_LIMIT_PER_MINUTE: '1000000' },
-});
-const dir = makeDir();
-try {
+type Row = [string, string, string];
+
+/**
+ * Bytes per profile, sized so one bare-channel run takes about a minute: with random loss one SCTP association
+ * is held to roughly packet size / RTT / sqrt(loss) (measured: 5.2, 0.42 and 0.09 MB/s), far below the caps.
+ */
+const NETWORK_BYTES: Record<ProfileName, number> = {
+	lan: GIB / 4,
+	broadband: 32 * 2 ** 20,
+	far: 8 * 2 ** 20,
+};
+
+/** The loopback section: app against bare, memory at two sizes, connect time, signaling, first load. */
+async function loopback(origin: string) {
 	log(`writing ${mib(size)} MiB and ${mib(bigSize)} MiB test files`);
 	const file = makeFile(dir, 'bench.bin', size);
 
@@ -40,24 +55,24 @@ try {
 	const bare: Run[] = [];
 	const ceiling: Run[] = [];
 	for (let run = 1; run <= runs; run++) {
-		app.push(await appTransfer(server.url, file.path));
+		app.push(await appTransfer(origin, file.path));
 		log(`run ${run}: app ${fmt(mbPerSecond(size, app.at(-1)!.ms))} MB/s`);
-		bare.push(await bareTransfer(server.url, file.path, size, true));
+		bare.push(await bareTransfer(origin, file.path, size, { write: true }));
 		log(`run ${run}: bare + OPFS ${fmt(mbPerSecond(size, bare.at(-1)!.ms))} MB/s`);
-		ceiling.push(await bareTransfer(server.url, file.path, size, false));
+		ceiling.push(await bareTransfer(origin, file.path, size, { write: false }));
 		log(`run ${run}: bare, count only ${fmt(mbPerSecond(size, ceiling.at(-1)!.ms))} MB/s`);
 	}
 	rmSync(file.path);
 	const big = makeFile(dir, 'bench-big.bin', bigSize);
-	const bigRun = await appTransfer(server.url, big.path);
+	const bigRun = await appTransfer(origin, big.path);
 	log(`app with ${mib(bigSize)} MiB: ${fmt(mbPerSecond(bigSize, bigRun.ms))} MB/s`);
 	rmSync(big.path);
 
 	// First load before the signaling load: the Worker is still closing 2,000 sockets after that one.
-	const load = await firstLoad(server.url);
-	const connects = await connectTimes(server.url, pairings);
+	const load = await firstLoad(origin);
+	const connects = await connectTimes(origin, pairings);
 	const signaling = [];
-	for (const count of sessionCounts) signaling.push(await signalingLoad(server.url, count));
+	for (const count of sessionCounts) signaling.push(await signalingLoad(origin, count));
 
 	const appMbps = median(app.map((r) => mbPerSecond(size, r.ms)));
 	const bareMbps = median(bare.map((r) => mbPerSecond(size, r.ms)));
@@ -73,8 +88,8 @@ try {
 		big: bigRun,
 	};
 	const pssGrowth = memory.big.receiverPss / memory.small.receiverPss - 1;
-	const sizeLabel = `${mib(size) >= 1024 ? `${mib(size) / 1024} GiB` : `${mib(size)} MiB`}`;
-	const bigLabel = `${mib(bigSize) >= 1024 ? `${mib(bigSize) / 1024} GiB` : `${mib(bigSize)} MiB`}`;
+	const sizeLabel = sizeText(size);
+	const bigLabel = sizeText(bigSize);
 	const rows: [string, string, string][] = [
 		[`app, ${sizeLabel} to OPFS (median of ${runs})`, `${fmt(appMbps)} MB/s`, ''],
 		[`bare channel, 256 KiB msgs, 4 MiB OPFS writes`, `${fmt(bareMbps)} MB/s`, ''],
@@ -128,16 +143,76 @@ try {
 		],
 		['precached by the service worker', `${fmt(load.precachedBytes / 1024)} KiB`, ''],
 	];
+	return { rows, data: { size, bigSize, app, bare, ceiling, bigRun, connects, signaling, load } };
+}
+
+/** The networks section: per profile, the app against a bare channel through the relay, connects, resume. */
+async function networks(origin: string) {
+	const results: NetworkResult[] = [];
+	for (const profile of profiles) {
+		const bytes = NETWORK_BYTES[profile] / (quick ? 4 : 1);
+		const file = makeFile(dir, `${profile}.bin`, bytes);
+		const resumeFile = profile === 'far' ? makeFile(dir, 'resume.bin', 16 * 2 ** 20) : undefined;
+		results.push(
+			await measureNetwork(origin, { profile, file, runs, pairings: quick ? 3 : 5, resumeFile, log }),
+		);
+		rmSync(file.path);
+		if (resumeFile) rmSync(resumeFile.path);
+	}
+	const rows = results.flatMap((n): Row[] => [
+		[
+			`${n.profile} (${n.rttMs} ms, ${n.lossPct}% loss, ${n.rateMbps} Mbit/s; measured RTT ${fmt(n.measuredRttMs, 0)} ms): app / bare, ${sizeText(n.bytes)}`,
+			`${fmt(n.appMBps, 2)} / ${fmt(n.bareMBps, 2)} MB/s = ${fmt(n.ratio, 2)}`,
+			'>= 0.90',
+		],
+		[`${n.profile}: connect, deep link -> channel open, p50`, `${fmt(n.connectP50Ms, 0)} ms`, ''],
+		...(n.resume
+			? [
+					[
+						`${n.profile}: resume after a cut at 50% of ${sizeText(n.resume.bytes)}, sent again`,
+						`${fmt(mib(n.resume.resentBytes))} MiB`,
+						'<= 17 MiB',
+					] as Row,
+				]
+			: []),
+		...(n.kernelDrops > 0
+			? [
+					[
+						`${n.profile}: datagrams dropped by full socket buffers (raise net.core.rmem_max)`,
+						`${n.kernelDrops}`,
+						'0',
+					] as Row,
+				]
+			: []),
+	]);
+	return { rows, results };
+}
+
+function sizeText(bytes: number): string {
+	return mib(bytes) >= 1024 ? `${mib(bytes) / 1024} GiB` : `${mib(bytes)} MiB`;
+}
+
+execSync('npm run --silent build', { stdio: 'inherit' });
+const server = await startServer({
+	skipBuild: true,
+	vars: { STUN_URLS: '', CREATE_LIMIT_PER_MINUTE: '1000000' },
+});
+const dir = makeDir();
+try {
+	const local = only === 'networks' ? null : await loopback(server.url);
+	const impaired = await networks(server.url);
+	const rows = [...(local?.rows ?? []), ...impaired.rows];
 	const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / GIB, 0)} GiB, Chromium ${execSync('chromium --version').toString().trim().split(' ')[1]}`;
 	const width = Math.max(...rows.map((r) => r[0].length));
 	console.log(`\nPairbeam benchmark, ${new Date().toISOString().slice(0, 10)}, ${machine}\n`);
 	console.log(`| ${'measure'.padEnd(width)} | figure | target |\n|---|---|---|`);
 	for (const [name, figure, target] of rows) console.log(`| ${name.padEnd(width)} | ${figure} | ${target} |`);
-	writeFileSync(
-		'bench/results.json',
-		`${JSON.stringify({ date: new Date().toISOString(), machine, quick, size, bigSize, app, bare, ceiling, bigRun, connects, signaling, load, rows }, null, 2)}\n`,
-	);
-	log('wrote bench/results.json');
+	if (local) {
+		const date = new Date().toISOString();
+		const results = { date, machine, quick, ...local.data, networks: impaired.results, rows };
+		writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
+		log('wrote bench/results.json');
+	}
 } finally {
 	await server.stop();
 	rmSync(dir, { recursive: true, force: true });

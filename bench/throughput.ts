@@ -1,5 +1,7 @@
 // Throughput and memory of the real app against a bare RTCDataChannel on the same machine and bytes:
 // the bare sender pushes 256 KiB messages; its receiver either writes 4 MiB batches to OPFS or only counts.
+// Through a UDP relay (an impaired network) the app's candidates are rewritten by the signaling proxy its
+// origin points at, and the bare channel's by this process, which carries its SDP.
 import {
 	connected,
 	jsHeapUsed,
@@ -11,6 +13,9 @@ import {
 	waitForStatus,
 	type Peer,
 } from '../tests/harness/browser.ts';
+import { dataBytesSent, instrumentPage, selectedRoute } from '../tests/harness/page-instruments.ts';
+import { relaySdp } from '../tests/harness/relayed-signaling.ts';
+import type { RelayFlow } from '../tests/harness/udp-relay.ts';
 import { browserMemory } from './process-memory.ts';
 
 export interface Memory {
@@ -22,6 +27,8 @@ export interface Memory {
 
 export interface Run extends Memory {
 	ms: number;
+	/** The round trip the sender's browser measured on the selected candidate pair before the transfer. */
+	rttMs: number;
 }
 
 /**
@@ -48,6 +55,8 @@ function sampleMemory(rx: Peer, tx: Peer): { stop(): Promise<Memory> } {
 async function withPeers<T>(origin: string, run: (rx: Peer, tx: Peer) => Promise<T>): Promise<T> {
 	const rx = await launchPeer(origin);
 	const tx = await launchPeer(origin);
+	await rx.context.addInitScript(instrumentPage);
+	await tx.context.addInitScript(instrumentPage);
 	try {
 		return await run(rx, tx);
 	} finally {
@@ -56,62 +65,130 @@ async function withPeers<T>(origin: string, run: (rx: Peer, tx: Peer) => Promise
 	}
 }
 
+/** Pairs two fresh browsers through the app at `origin` and offers the file at `path`; returns the offer card. */
+async function offered(origin: string, rx: Peer, tx: Peer, path: string) {
+	await openApp(tx.page, await showCode(rx, origin));
+	await connected(tx, 60_000);
+	await sendFiles(tx, [path]);
+	const incoming = rx.page.locator('[data-testid="transfer"][data-status="incoming"]');
+	await incoming.waitFor({ timeout: 60_000 });
+	return incoming;
+}
+
 /** One file through the real app: QR pairing, accept, save to OPFS; timed from Accept to the receiver's "done". */
 export function appTransfer(origin: string, path: string): Promise<Run> {
 	return withPeers(origin, async (rx, tx) => {
-		await openApp(tx.page, await showCode(rx, origin));
-		await connected(tx, 30_000);
-		await sendFiles(tx, [path]);
-		const incoming = rx.page.locator('[data-testid="transfer"][data-status="incoming"]');
-		await incoming.waitFor({ timeout: 60_000 });
+		const incoming = await offered(origin, rx, tx, path);
+		const { rttMs } = await selectedRoute(tx.page);
 		const memory = sampleMemory(rx, tx);
 		const started = performance.now();
 		await incoming.getByRole('button', { name: 'Accept and save' }).click();
 		await waitForStatus(rx, 'done', 30 * 60_000);
 		const ms = performance.now() - started;
-		return { ms, ...(await memory.stop()) };
+		return { ms, rttMs, ...(await memory.stop()) };
 	});
 }
 
-/** Connects two pages with a plain negotiated DataChannel; SDP goes through this process, not a server. */
-async function bareChannel(rx: Peer, tx: Peer): Promise<void> {
-	const setup = async (offer: RTCSessionDescriptionInit | null) => {
-		const w = window as unknown as { pc: RTCPeerConnection; dc: RTCDataChannel };
-		w.pc = new RTCPeerConnection();
-		w.dc = w.pc.createDataChannel('bare', { negotiated: true, id: 0 });
-		w.dc.binaryType = 'arraybuffer';
-		const opened = new Promise((resolve) => w.dc.addEventListener('open', resolve, { once: true }));
-		(window as unknown as { opened: Promise<unknown> }).opened = opened;
-		if (offer) await w.pc.setRemoteDescription(offer);
-		await w.pc.setLocalDescription();
-		await new Promise<void>((resolve) => {
-			if (w.pc.iceGatheringState === 'complete') resolve();
-			w.pc.addEventListener(
-				'icegatheringstatechange',
-				() => w.pc.iceGatheringState === 'complete' && resolve(),
-			);
-		});
-		return w.pc.localDescription!.toJSON() as RTCSessionDescriptionInit;
+export interface Resume {
+	/** File bytes the sender sent twice: the cost of the cut. */
+	resentBytes: number;
+	/** From the cut to the file verified on the receiver. */
+	msAfterCut: number;
+}
+
+/**
+ * One file through the app, its receiver's peer connection closed once `percent` has arrived (a network
+ * change): the app reconnects and resumes from the last verified block; counts the bytes sent again.
+ */
+export function appResume(origin: string, path: string, size: number, percent: number): Promise<Resume> {
+	return withPeers(origin, async (rx, tx) => {
+		const incoming = await offered(origin, rx, tx, path);
+		await incoming.getByRole('button', { name: 'Accept and save' }).click();
+		await rx.page.waitForFunction(
+			(at) =>
+				((document.querySelector('[data-testid="file"] progress') as HTMLProgressElement)?.value ?? 0) >= at,
+			percent,
+			{ polling: 50, timeout: 30 * 60_000 },
+		);
+		const cut = performance.now();
+		await rx.page.evaluate(() =>
+			(window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.forEach((pc) => pc.close()),
+		);
+		await waitForStatus(rx, 'done', 30 * 60_000);
+		return { resentBytes: (await dataBytesSent(tx.page)) - size, msAfterCut: performance.now() - cut };
+	});
+}
+
+/**
+ * Connects two pages with `connections` peer connections of one negotiated DataChannel each; SDP goes through
+ * this process, not a server, and through its flow of a relay when given (the sender is side b, as
+ * the app's guest is). Several connections are several SCTP associations: each has its own congestion window.
+ */
+async function bareChannels(rx: Peer, tx: Peer, connections: number, flows: RelayFlow[] = []): Promise<void> {
+	const setup = async ({ offers, count }: { offers: RTCSessionDescriptionInit[] | null; count: number }) => {
+		const w = window as unknown as {
+			pcs: RTCPeerConnection[];
+			dcs: RTCDataChannel[];
+			opened: Promise<unknown>;
+		};
+		w.pcs = Array.from({ length: count }, () => new RTCPeerConnection());
+		w.dcs = w.pcs.map((pc) => pc.createDataChannel('bare', { negotiated: true, id: 0 }));
+		w.opened = Promise.all(
+			w.dcs.map((dc) => {
+				dc.binaryType = 'arraybuffer';
+				return new Promise((resolve) => dc.addEventListener('open', resolve, { once: true }));
+			}),
+		);
+		return Promise.all(
+			w.pcs.map(async (pc, i) => {
+				if (offers) await pc.setRemoteDescription(offers[i]);
+				await pc.setLocalDescription();
+				await new Promise<void>((resolve) => {
+					if (pc.iceGatheringState === 'complete') resolve();
+					pc.addEventListener(
+						'icegatheringstatechange',
+						() => pc.iceGatheringState === 'complete' && resolve(),
+					);
+				});
+				return pc.localDescription!.toJSON() as RTCSessionDescriptionInit;
+			}),
+		);
 	};
-	const offer = await tx.page.evaluate(setup, null);
-	const answer = await rx.page.evaluate(setup, offer);
+	const relayed = (descriptions: RTCSessionDescriptionInit[], from: 'a' | 'b') =>
+		descriptions.map((d, i) => (flows[i] ? { ...d, sdp: relaySdp(d.sdp ?? '', from, flows[i]) } : d));
+	const offers = await tx.page.evaluate(setup, { offers: null, count: connections });
+	const answers = await rx.page.evaluate(setup, { offers: relayed(offers, 'b'), count: connections });
 	await tx.page.evaluate(
-		(a) => (window as unknown as { pc: RTCPeerConnection }).pc.setRemoteDescription(a),
-		answer,
+		(a) =>
+			Promise.all(
+				(window as unknown as { pcs: RTCPeerConnection[] }).pcs.map((pc, i) => pc.setRemoteDescription(a[i])),
+			),
+		relayed(answers, 'a'),
 	);
 	await Promise.all(
 		[rx, tx].map((p) => p.page.evaluate(() => (window as unknown as { opened: Promise<unknown> }).opened)),
 	);
 }
 
-/** The same file over a bare channel; `write` makes the receiver batch 4 MiB writes to OPFS, else it only counts. */
-export function bareTransfer(origin: string, path: string, size: number, write: boolean): Promise<Run> {
+export interface BareOptions {
+	/** The receiver batches 4 MiB writes to OPFS (in arrival order), else it only counts. */
+	write: boolean;
+	/** Peer connections to stripe the file over, 256 KiB messages to whichever has room; 1 by default. */
+	connections?: number;
+	/** One flow of an impaired-network relay per connection (they share its bottleneck). */
+	flows?: RelayFlow[];
+}
+
+/** The same file over bare channels, timed from the first send to the receiver having every byte (and written it). */
+export function bareTransfer(origin: string, path: string, size: number, options: BareOptions): Promise<Run> {
+	const connections = options.flows?.length ?? options.connections ?? 1;
 	return withPeers(origin, async (rx, tx) => {
 		await Promise.all([rx.page.goto(`${origin}/`), tx.page.goto(`${origin}/`)]);
-		await bareChannel(rx, tx);
+		await bareChannels(rx, tx, connections, options.flows);
+		const { rttMs } = await selectedRoute(tx.page);
 		await rx.page.evaluate(
 			async ({ size, write }) => {
-				const w = window as unknown as { dc: RTCDataChannel; finished: Promise<void> };
+				const w = window as unknown as { dcs: RTCDataChannel[]; finished: Promise<void> };
 				const root = await navigator.storage.getDirectory();
 				const writable = write
 					? await (await root.getFileHandle('bare.bin', { create: true })).createWritable()
@@ -121,7 +198,7 @@ export function bareTransfer(origin: string, path: string, size: number, write: 
 				let batched = 0;
 				let writes = Promise.resolve();
 				w.finished = new Promise((resolve) => {
-					w.dc.addEventListener('message', (event) => {
+					const arrived = (event: MessageEvent) => {
 						const data = new Uint8Array(event.data as ArrayBuffer);
 						received += data.byteLength;
 						if (writable) {
@@ -140,10 +217,11 @@ export function bareTransfer(origin: string, path: string, size: number, write: 
 							}
 						}
 						if (received === size) void writes.then(() => writable?.close()).then(() => resolve());
-					});
+					};
+					for (const dc of w.dcs) dc.addEventListener('message', arrived);
 				});
 			},
-			{ size, write },
+			{ size, write: options.write },
 		);
 		const input = await tx.page.evaluateHandle(() => {
 			const element = document.createElement('input');
@@ -155,23 +233,30 @@ export function bareTransfer(origin: string, path: string, size: number, write: 
 		const memory = sampleMemory(rx, tx);
 		const started = performance.now();
 		await tx.page.evaluate(async () => {
-			const w = window as unknown as { dc: RTCDataChannel };
+			const { dcs } = window as unknown as { dcs: RTCDataChannel[] };
 			const file = (document.querySelector('body > input[type=file]') as HTMLInputElement).files![0];
-			w.dc.bufferedAmountLowThreshold = 2 ** 20;
+			for (const dc of dcs) dc.bufferedAmountLowThreshold = 2 ** 20;
+			const roomy = async () => {
+				for (;;) {
+					const least = dcs.reduce((a, b) => (b.bufferedAmount < a.bufferedAmount ? b : a));
+					if (least.bufferedAmount <= 4 * 2 ** 20) return least;
+					await Promise.race(
+						dcs.map(
+							(dc) =>
+								new Promise((resolve) => dc.addEventListener('bufferedamountlow', resolve, { once: true })),
+						),
+					);
+				}
+			};
 			for (let offset = 0; offset < file.size; offset += 4 * 2 ** 20) {
 				const slice = new Uint8Array(await file.slice(offset, offset + 4 * 2 ** 20).arrayBuffer());
 				for (let at = 0; at < slice.byteLength; at += 256 * 1024) {
-					while (w.dc.bufferedAmount > 4 * 2 ** 20) {
-						await new Promise((resolve) =>
-							w.dc.addEventListener('bufferedamountlow', resolve, { once: true }),
-						);
-					}
-					w.dc.send(slice.subarray(at, at + 256 * 1024));
+					(await roomy()).send(slice.subarray(at, at + 256 * 1024));
 				}
 			}
 		});
 		await rx.page.evaluate(() => (window as unknown as { finished: Promise<void> }).finished);
 		const ms = performance.now() - started;
-		return { ms, ...(await memory.stop()) };
+		return { ms, rttMs, ...(await memory.stop()) };
 	});
 }

@@ -16,43 +16,7 @@ import {
 import { makeDir, makeFile, type TestFile } from '../harness/files';
 import { startRelayedSignaling } from '../harness/relayed-signaling';
 import { PROFILES, startUdpRelay, type UdpRelay } from '../harness/udp-relay';
-
-/** Keeps every RTCPeerConnection the app makes where the test can ask it for stats; the app is unchanged. */
-const keepPeerConnections = () => {
-	const Native = window.RTCPeerConnection;
-	const kept: RTCPeerConnection[] = [];
-	(window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections = kept;
-	window.RTCPeerConnection = class extends Native {
-		constructor(configuration?: RTCConfiguration) {
-			super(configuration);
-			kept.push(this);
-		}
-	};
-};
-
-interface Route {
-	rttMs: number;
-	bytesSent: number;
-	remote: string;
-}
-
-/** The selected candidate pair of the page's latest peer connection, as its own getStats() reports it. */
-function route(peer: Peer): Promise<Route> {
-	return peer.page.evaluate(async () => {
-		const pcs = (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections;
-		const stats = await pcs[pcs.length - 1].getStats();
-		const byId = new Map<string, Record<string, unknown>>();
-		stats.forEach((report: Record<string, unknown>) => byId.set(report.id as string, report));
-		const transport = [...byId.values()].find((r) => r.type === 'transport');
-		const pair = byId.get(transport?.selectedCandidatePairId as string);
-		const remote = byId.get(pair?.remoteCandidateId as string);
-		return {
-			rttMs: Number(pair?.currentRoundTripTime) * 1000,
-			bytesSent: Number(transport?.bytesSent),
-			remote: `${String(remote?.address)}:${String(remote?.port)}`,
-		};
-	});
-}
+import { instrumentPage, selectedRoute } from '../harness/page-instruments';
 
 let server: RunningServer;
 let relay: UdpRelay;
@@ -82,7 +46,7 @@ describe('an impaired network (userspace UDP relay, broadband profile)', () => {
 		const receiver = await launchPeer(signaling.url);
 		const sender = await launchPeer(signaling.url);
 		peers.push(receiver, sender);
-		for (const peer of peers) await peer.context.addInitScript(keepPeerConnections);
+		for (const peer of peers) await peer.context.addInitScript(instrumentPage);
 		await openApp(sender.page, await showCode(receiver, signaling.url));
 		await connected(receiver, 30_000);
 		await connected(sender, 30_000);
@@ -98,7 +62,7 @@ describe('an impaired network (userspace UDP relay, broadband profile)', () => {
 		]);
 
 		// Each page's peer is the relay's port facing it (the host is side a, the guest, here the sender, b).
-		const [atReceiver, atSender] = [await route(receiver), await route(sender)];
+		const [atReceiver, atSender] = [await selectedRoute(receiver.page), await selectedRoute(sender.page)];
 		expect(atReceiver.remote).toBe(`127.0.0.1:${relay.port('a')}`);
 		expect(atSender.remote).toBe(`127.0.0.1:${relay.port('b')}`);
 		for (const { rttMs } of [atReceiver, atSender]) {

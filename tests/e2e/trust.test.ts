@@ -16,6 +16,7 @@ import {
 } from '../harness/browser';
 import { makeDir, makeFile, type TestFile } from '../harness/files';
 import { startTamperProxy, type TamperProxy } from '../harness/tamper-proxy';
+import { dataBytesSent, instrumentPage } from '../harness/page-instruments';
 
 let server: RunningServer;
 let dir: string;
@@ -121,32 +122,6 @@ const slowSign = `(() => {
 	};
 })();`;
 
-/** Records every RTCPeerConnection and WebSocket, and counts the file bytes each page sends. */
-const instrument = `(() => {
-	window.__pcs = [];
-	window.__sockets = [];
-	const OriginalSocket = WebSocket;
-	window.WebSocket = class extends OriginalSocket {
-		constructor(...args) {
-			super(...args);
-			window.__sockets.push(this);
-		}
-	};
-	window.__dataBytes = 0;
-	const Original = RTCPeerConnection;
-	window.RTCPeerConnection = class extends Original {
-		constructor(...args) {
-			super(...args);
-			window.__pcs.push(this);
-		}
-	};
-	const send = RTCDataChannel.prototype.send;
-	RTCDataChannel.prototype.send = function (data) {
-		if (data instanceof Uint8Array && data[0] === 2) window.__dataBytes += data.byteLength - 13;
-		return send.call(this, data);
-	};
-})();`;
-
 describe('integrity and resume', () => {
 	let big: TestFile;
 
@@ -181,8 +156,8 @@ describe('integrity and resume', () => {
 
 	/** Starts the big transfer with both pages instrumented; resolves once the receiver has `percent` of it. */
 	async function instrumentedTransferAt(percent: number): Promise<void> {
-		await sender.context.addInitScript(instrument);
-		await receiver.context.addInitScript(instrument);
+		await sender.context.addInitScript(instrumentPage);
+		await receiver.context.addInitScript(instrumentPage);
 		await pairAndSend();
 		const progress = receiver.page.locator('[data-testid="file"] progress').first();
 		await expect
@@ -195,8 +170,7 @@ describe('integrity and resume', () => {
 
 	/** File bytes the sender sent beyond the file's size: what the resume had to send again. */
 	async function resentBytes(): Promise<number> {
-		const sent = await sender.page.evaluate(() => (window as unknown as { __dataBytes: number }).__dataBytes);
-		return sent - big.size;
+		return (await dataBytesSent(sender.page)) - big.size;
 	}
 
 	const ONE_WINDOW = 16 * 2 ** 20 + 2 ** 20;

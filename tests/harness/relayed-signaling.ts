@@ -1,8 +1,8 @@
 // Routes two pages' WebRTC traffic through a UDP relay by rewriting the ICE candidates the signaling carries:
 // the SDP authentication covers only DTLS fingerprints, so the app itself stays as it ships.
 import type { Role } from '../../src/lib/protocol/signaling';
-import { startSignalingProxy } from './tamper-proxy';
-import type { Side, UdpRelay } from './udp-relay';
+import { startSignalingProxy } from './tamper-proxy.ts';
+import type { RelayFlow, Side } from './udp-relay.ts';
 
 /** The host (who shows the code) is the relay's side `a`, the guest side `b`. */
 const SIDE: Record<Role, Side> = { host: 'a', guest: 'b' };
@@ -13,7 +13,7 @@ const OTHER: Record<Side, Side> = { a: 'b', b: 'a' };
  * relay told where `from` really listens. Only UDP over IPv4 can cross the relay; any other candidate
  * (TCP, IPv6, an mDNS name) is dropped (`null`), or the peers could find a way around it.
  */
-export function relayCandidate(candidate: string, from: Side, relay: UdpRelay): string | null {
+export function relayCandidate(candidate: string, from: Side, relay: RelayFlow): string | null {
 	// candidate:<foundation> <component> <transport> <priority> <address> <port> typ <type> ...
 	const fields = candidate.split(' ');
 	const [, , transport, , address, port] = fields;
@@ -25,7 +25,7 @@ export function relayCandidate(candidate: string, from: Side, relay: UdpRelay): 
 }
 
 /** The same for the candidates an SDP carries (`a=candidate:` lines); everything else stays as it is. */
-export function relaySdp(sdp: string, from: Side, relay: UdpRelay): string {
+export function relaySdp(sdp: string, from: Side, relay: RelayFlow): string {
 	return sdp
 		.split('\r\n')
 		.flatMap((line) => {
@@ -46,7 +46,7 @@ interface Signal {
  * A signaling proxy in front of `upstream` that rewrites each peer's candidates (trickled and in SDP) to
  * point at `relay`: pages opened at its `url` send all their WebRTC datagrams through the relay.
  */
-export function startRelayedSignaling(upstream: string, relay: UdpRelay) {
+export function startRelayedSignaling(upstream: string, relay: RelayFlow) {
 	return startSignalingProxy(upstream, () => {
 		let role: Role | undefined;
 		return (frame) => {

@@ -2,7 +2,7 @@
 // computed on arrival into one FIFO per direction, flushed in batches by one timer, so no timer per datagram.
 import { createSocket, type Socket } from 'node:dgram';
 import type { AddressInfo } from 'node:net';
-import { seededRandom } from './seeded-random';
+import { seededRandom } from './seeded-random.ts';
 
 /** Which peer a socket faces: `a` sends into the socket facing `a`, and hears from it what `b` sent. */
 export type Side = 'a' | 'b';
@@ -55,15 +55,25 @@ export interface DirectionStats {
 	unrouted: number;
 }
 
+/** Where a datagram leaves from and goes to: the relay socket facing the receiving peer, and that peer. */
+interface Route {
+	out: Socket;
+	target: () => AddressInfo | undefined;
+}
+
 interface Queued {
 	due: number;
 	data: Buffer;
+	route: Route;
 }
 
 /** How early a batch may send a datagram: timers fire on whole milliseconds, late more often than early. */
 const EARLY_MS = 0.5;
 
-/** One way through the relay: from the socket facing one peer to the other peer's address. */
+/**
+ * One way through the relay, shared by every flow (peer-connection pair) that crosses it: one bottleneck,
+ * one queue and one sequence of loss draws, as several connections over one path share them.
+ */
 class Direction {
 	readonly stats: DirectionStats = {
 		packets: 0,
@@ -88,14 +98,10 @@ class Direction {
 	private readonly burstMs: number;
 	private readonly queueBytes: number;
 	private readonly oneWayMs: number;
-	private readonly out: Socket;
 	private readonly impairment: Impairment;
-	private readonly target: () => AddressInfo | undefined;
 
-	constructor(out: Socket, impairment: Impairment, seed: number, target: () => AddressInfo | undefined) {
-		this.out = out;
+	constructor(impairment: Impairment, seed: number) {
 		this.impairment = impairment;
-		this.target = target;
 		this.random = seededRandom(seed);
 		this.bytesPerMs = (impairment.rateMbps * 1e6) / 8 / 1000;
 		const burst = impairment.burstBytes ?? Math.max(16 * 1024, this.bytesPerMs * 2);
@@ -104,7 +110,7 @@ class Direction {
 		this.oneWayMs = Math.max(0, impairment.rttMs / 2 - impairment.jitterMs / 2);
 	}
 
-	arrive(data: Buffer, now: number): void {
+	arrive(data: Buffer, now: number, route: Route): void {
 		this.stats.packets += 1;
 		this.stats.bytes += data.byteLength;
 		// Both draws happen for every datagram, so a seed gives the same fates whatever the rate does.
@@ -126,19 +132,19 @@ class Direction {
 			leaves = Math.max(now, this.busyUntil);
 		}
 		this.lastDue = Math.max(this.lastDue, leaves + this.oneWayMs + jitter);
-		this.queue.push({ due: this.lastDue, data });
+		this.queue.push({ due: this.lastDue, data, route });
 		this.timer ??= setTimeout(() => this.flush(), this.lastDue - now);
 	}
 
 	private flush(): void {
 		this.timer = undefined;
 		const now = performance.now();
-		const to = this.target();
 		while (this.head < this.queue.length && this.queue[this.head].due <= now + EARLY_MS) {
-			const { data } = this.queue[this.head++];
+			const { data, route } = this.queue[this.head++];
+			const to = route.target();
 			if (!to) this.stats.unrouted += 1;
 			else {
-				this.out.send(data, to.port, to.address);
+				route.out.send(data, to.port, to.address);
 				this.stats.forwardedPackets += 1;
 				this.stats.forwardedBytes += data.byteLength;
 			}
@@ -162,12 +168,18 @@ class Direction {
 	}
 }
 
-export interface UdpRelay {
+/** One pair of peer endpoints through the relay: a peer connection's datagrams, both ways. */
+export interface RelayFlow {
 	/** The port on 127.0.0.1 that peer `side` sends to (the other peer's address, as `side` sees it). */
 	port(side: Side): number;
 	/** Where peer `side` really listens: datagrams for it leave from the socket facing it to there. */
 	connect(side: Side, port: number, address?: string): void;
-	/** Counters per direction: `ab` carries what `a` sent to `b`. */
+}
+
+/** The relay is its first flow; `flow()` adds another that shares its impairment (several peer connections). */
+export interface UdpRelay extends RelayFlow {
+	flow(): Promise<RelayFlow>;
+	/** Counters per direction over all flows: `ab` carries what `a` sent to `b`. */
 	stats(): { ab: DirectionStats; ba: DirectionStats };
 	close(): Promise<void>;
 }
@@ -187,23 +199,34 @@ async function bind(): Promise<Socket> {
 
 /** Starts a relay between two peers with `impairment` in both directions (`PROFILES` has named ones). */
 export async function startUdpRelay(impairment: Impairment): Promise<UdpRelay> {
-	const facing = { a: await bind(), b: await bind() };
-	const targets: Partial<Record<Side, AddressInfo>> = {};
 	const seed = impairment.seed ?? 1;
-	const ab = new Direction(facing.b, impairment, seed, () => targets.b);
-	const ba = new Direction(facing.a, impairment, seed ^ 0x5bd1e995, () => targets.a);
-	facing.a.on('message', (data) => ab.arrive(data, performance.now()));
-	facing.b.on('message', (data) => ba.arrive(data, performance.now()));
+	const ab = new Direction(impairment, seed);
+	const ba = new Direction(impairment, seed ^ 0x5bd1e995);
+	const sockets: Socket[] = [];
+	const flow = async (): Promise<RelayFlow> => {
+		const facing = { a: await bind(), b: await bind() };
+		sockets.push(facing.a, facing.b);
+		const targets: Partial<Record<Side, AddressInfo>> = {};
+		const toB: Route = { out: facing.b, target: () => targets.b };
+		const toA: Route = { out: facing.a, target: () => targets.a };
+		facing.a.on('message', (data) => ab.arrive(data, performance.now(), toB));
+		facing.b.on('message', (data) => ba.arrive(data, performance.now(), toA));
+		return {
+			port: (side) => facing[side].address().port,
+			connect(side, port, address = '127.0.0.1') {
+				targets[side] = { port, address, family: 'IPv4' };
+			},
+		};
+	};
+	const first = await flow();
 	return {
-		port: (side) => facing[side].address().port,
-		connect(side, port, address = '127.0.0.1') {
-			targets[side] = { port, address, family: 'IPv4' };
-		},
+		...first,
+		flow,
 		stats: () => ({ ab: { ...ab.stats }, ba: { ...ba.stats } }),
 		async close() {
 			ab.stop();
 			ba.stop();
-			await Promise.all(Object.values(facing).map((s) => new Promise<void>((r) => s.close(() => r()))));
+			await Promise.all(sockets.map((s) => new Promise<void>((r) => s.close(() => r()))));
 		},
 	};
 }

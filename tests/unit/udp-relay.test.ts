@@ -228,6 +228,36 @@ describe('UDP relay', () => {
 		for (const to of [a, b]) expect(to.heard.at(-1)!.at - started).toBeGreaterThan(500);
 	});
 
+	it('carries several flows (peer connections) to their own peers through one shared bottleneck', async () => {
+		const { relay, a, b, send } = await pair({ ...CLEAN, rateMbps: 4, queueBytes: 1 << 20 });
+		const second = await relay.flow();
+		const [c, d] = [await endpoint(), await endpoint()];
+		second.connect('a', c.port);
+		second.connect('b', d.port);
+		const started = performance.now();
+		// 150 KB on each flow: at 0.5 MB/s the pair needs ~0.6 s together, where one flow alone needs ~0.3 s.
+		await Promise.all([
+			sendMany(
+				(data) => send(a, data),
+				150,
+				() => relay.stats().ab.packets,
+				1000,
+			),
+			sendMany(
+				(data) => c.socket.send(data.fill(7, 2, 3), second.port('a'), '127.0.0.1'),
+				150,
+				() => relay.stats().ab.packets - 150,
+				1000,
+			),
+		]);
+		await expect.poll(() => [b.heard.length, d.heard.length], { timeout: 5_000 }).toEqual([150, 150]);
+		expect(b.heard.every(({ data }) => data[2] === 0)).toBe(true);
+		expect(d.heard.every(({ data }) => data[2] === 7)).toBe(true);
+		expect(relay.stats().ab.forwardedPackets).toBe(300);
+		const last = Math.max(b.heard.at(-1)!.at, d.heard.at(-1)!.at);
+		expect(last - started).toBeGreaterThan(500);
+	});
+
 	it('drops datagrams for a peer whose address it does not know yet, and counts them', async () => {
 		const relay = await startUdpRelay(CLEAN);
 		opened.relays.push(relay);
