@@ -23,7 +23,8 @@ export interface MemoryPairOptions {
 
 export class MemoryPort implements FramePort {
 	private listener: PortListener | null = null;
-	private buffered = 0;
+	/** Bytes sent and not yet taken off by the pair, as a DataChannel's bufferedAmount. */
+	buffered = 0;
 	private waiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
 	/** The most bytes this side ever had buffered and not yet delivered. */
 	peakBuffered = 0;

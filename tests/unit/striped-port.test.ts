@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'vitest';
+import { ChannelClosedError, type FramePort, type PortListener } from '../../src/lib/transfer/channel';
+import { STRIPE_HEADER_BYTES, StripedPort, stripedMessageSize } from '../../src/lib/transfer/striped-port';
+import { MemoryPair, type MemoryPort } from '../harness/memory-channel';
+import { MemoryTarget, patternSha256, patternSource } from '../harness/memory-files';
+import { MiB, Pairing, until } from './engine/peers';
+
+const lane = (port: MemoryPort) => ({ port, buffered: () => port.buffered });
+
+/** Lanes of memory pairs striped on both ends: `a` sends, `b` receives. */
+function striped(count: number) {
+	const pairs = Array.from({ length: count }, () => new MemoryPair());
+	const a = new StripedPort(lane(pairs[0].a));
+	const b = new StripedPort(lane(pairs[0].b));
+	for (const pair of pairs.slice(1)) {
+		a.add(lane(pair.a));
+		b.add(lane(pair.b));
+	}
+	return { pairs, a, b };
+}
+
+/** Every frame `pair` carries from a to b arrives `turns` event-loop turns late, still in order. */
+function lag(pair: MemoryPair, turns: number): void {
+	pair.tap = (frame) => {
+		const later = (left: number) =>
+			left === 0 ? pair.b.receive(frame) : setImmediate(() => later(left - 1));
+		later(turns);
+		return [];
+	};
+}
+
+function listen(port: FramePort) {
+	const heard: number[] = [];
+	let closed = false;
+	port.listen({
+		message: (data) => heard.push(new Uint8Array(data)[0]),
+		close: () => (closed = true),
+	});
+	return { heard, closed: () => closed };
+}
+
+const frame = (n: number, size = 100) => new Uint8Array(size).fill(n);
+
+/** A port whose incoming frames the test writes by hand, as a broken or hostile peer would send them. */
+class HandPort implements FramePort {
+	open = true;
+	listener: PortListener | null = null;
+	ready = () => Promise.resolve();
+	send = () => {};
+	listen(listener: PortListener): void {
+		this.listener = listener;
+	}
+	deliver(sequence: number, body: Uint8Array): void {
+		const data = new Uint8Array(STRIPE_HEADER_BYTES + body.byteLength);
+		new DataView(data.buffer).setUint32(0, sequence);
+		data.set(body, STRIPE_HEADER_BYTES);
+		this.listener?.message(data.buffer);
+	}
+}
+
+describe('StripedPort', () => {
+	it('delivers frames in the order they were sent when a lane lags behind the others', async () => {
+		const { pairs, a, b } = striped(3);
+		lag(pairs[1], 40);
+		const got = listen(b);
+		for (let n = 0; n < 60; n++) {
+			await a.ready();
+			a.send(frame(n));
+		}
+		await until(() => got.heard.length === 60, 'all 60 frames');
+		expect(got.heard).toEqual(Array.from({ length: 60 }, (_, n) => n));
+		// The lagging lane carried its share, so the order was restored, not merely kept.
+		expect(b.reordering).toBe(0);
+		expect(pairs[0].count + pairs[2].count).toBeLessThan(60);
+	});
+
+	it('sends on the lane with the least queued, so every lane carries a share', async () => {
+		const { pairs, a, b } = striped(4);
+		listen(b);
+		for (let n = 0; n < 40; n++) a.send(frame(n, 64 * 1024));
+		await until(() => pairs.every((pair) => pair.inFlight === 0), 'the lanes to drain');
+		expect(pairs.map((pair) => pair.count)).toEqual([10, 10, 10, 10]);
+	});
+
+	it('holds frames that arrive before anyone listens, and hands them over in order', async () => {
+		const { pairs, a, b } = striped(2);
+		for (let n = 0; n < 6; n++) a.send(frame(n));
+		await until(() => pairs[0].count + pairs[1].count === 6, 'the frames to arrive');
+		const got = listen(b);
+		await until(() => got.heard.length === 6, 'the early frames');
+		expect(got.heard).toEqual([0, 1, 2, 3, 4, 5]);
+	});
+
+	it('closes as a whole when any one lane closes, and then refuses to send', async () => {
+		const { pairs, a, b } = striped(3);
+		const sending = listen(a);
+		const receiving = listen(b);
+		pairs[2].close();
+		await until(() => sending.closed() && receiving.closed(), 'both ends to close');
+		expect(a.open).toBe(false);
+		await expect(a.ready()).rejects.toBeInstanceOf(ChannelClosedError);
+	});
+
+	it.each([
+		['a frame from the past', (port: HandPort) => port.deliver(0, frame(0))],
+		['the same frame twice', (port: HandPort) => (port.deliver(2, frame(2)), port.deliver(2, frame(2)))],
+		['a frame without a sequence number', (port: HandPort) => port.listener?.message(new ArrayBuffer(3))],
+	])('closes on %s: reliable lanes cannot bring one', (_, broken) => {
+		const hand = new HandPort();
+		const port = new StripedPort({ port: hand, buffered: () => 0 });
+		const got = listen(port);
+		hand.deliver(0, frame(7));
+		expect(got.closed()).toBe(false);
+		broken(hand);
+		expect(got.closed()).toBe(true);
+		expect(got.heard).toEqual([7]);
+	});
+
+	it('closes rather than hold more than 32 MiB waiting for a gap to fill', async () => {
+		const hand = new HandPort();
+		const port = new StripedPort({ port: hand, buffered: () => 0 });
+		const got = listen(port);
+		for (let sequence = 1; sequence <= 200 && !got.closed(); sequence++) {
+			hand.deliver(sequence, new Uint8Array(256 * 1024));
+			await Promise.resolve();
+		}
+		expect(got.closed()).toBe(true);
+		expect(port.reordering).toBe(0);
+		expect(got.heard).toEqual([]);
+	});
+
+	it('leaves room for its sequence number in a lane message, never beyond what every browser accepts', () => {
+		expect(stripedMessageSize(262_144)).toBe(262_144 - STRIPE_HEADER_BYTES);
+		expect(stripedMessageSize(1_073_741_823)).toBe(262_144 - STRIPE_HEADER_BYTES);
+		expect(stripedMessageSize(65_536)).toBe(65_536 - STRIPE_HEADER_BYTES);
+		expect(stripedMessageSize(0)).toBe(262_144 - STRIPE_HEADER_BYTES);
+	});
+});
+
+describe('the transfer engine over striped lanes', () => {
+	/** Joins the pairing's hubs by `count` lanes, the second lagging; returns the lanes. */
+	function connectStriped(peers: Pairing, count: number): MemoryPair[] {
+		const { pairs, a, b } = striped(count);
+		lag(pairs[1], 25);
+		const size = stripedMessageSize(256 * 1024);
+		peers.sender.hub.attach(a, size);
+		peers.receiver.hub.attach(b, size);
+		return pairs;
+	}
+
+	it('sends files byte-identical over four lanes, one of them slow', async () => {
+		const peers = new Pairing();
+		peers.pair.close();
+		const pairs = connectStriped(peers, 4);
+		const target = new MemoryTarget();
+		const sizes = [6 * MiB + 123, 0, 3 * MiB];
+		await peers.transfer(
+			sizes.map((size, i) => patternSource(`s${i}`, size, i + 1)),
+			target,
+		);
+		expect(peers.incoming.status).toBe('done');
+		expect(target.sinks.map((f) => f.sha256())).toEqual(sizes.map((size, i) => patternSha256(size, i + 1)));
+		// Every lane carried data, the slow one included.
+		for (const pair of pairs) expect(pair.a.peakBuffered).toBeGreaterThan(256 * 1024);
+	});
+
+	it('resumes on a new set of lanes after one lane of the first set closes mid-file', async () => {
+		const peers = new Pairing();
+		peers.pair.close();
+		const first = connectStriped(peers, 3);
+		const target = new MemoryTarget();
+		const incoming = await peers.offer([patternSource('big', 12 * MiB, 9)]);
+		await incoming.accept(target);
+		await until(() => target.sinks[0]?.written > 4 * MiB, '4 MiB written');
+		first[2].close();
+		await until(
+			() => peers.outgoing.status === 'paused' && peers.incoming.status === 'paused',
+			'both to pause',
+		);
+		connectStriped(peers, 3);
+		await peers.finished();
+		expect(peers.incoming.status).toBe('done');
+		expect(target.sinks[0].sha256()).toBe(patternSha256(12 * MiB, 9));
+	});
+});
