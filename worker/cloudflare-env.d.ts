@@ -10,7 +10,7 @@ declare global {
 		}
 		interface GlobalProps {
 			mainModule: typeof import('./index');
-			durableNamespaces: 'Room' | 'RateLimiter';
+			durableNamespaces: 'Room' | 'PairingRoom' | 'RateLimiter';
 		}
 	}
 }

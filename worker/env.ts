@@ -1,3 +1,4 @@
+import type { PairingRoom } from './pairing-room';
 import type { RateLimiter } from './rate-limiter';
 import type { Room } from './room';
 
@@ -5,6 +6,7 @@ import type { Room } from './room';
 export interface Env {
 	ASSETS: Fetcher;
 	ROOMS: DurableObjectNamespace<Room>;
+	PAIRINGS: DurableObjectNamespace<PairingRoom>;
 	LIMITER: DurableObjectNamespace<RateLimiter>;
 	STUN_URLS: string;
 	TURN_URLS: string;

@@ -10,6 +10,7 @@ import {
 	parseTagged,
 	required,
 	rule,
+	type JsonObject,
 	type Result,
 	type Rule,
 	type Shape,
@@ -23,12 +24,18 @@ export const SEAT_SECRET_LENGTH = 32;
 export const MAX_SIGNAL_FRAME_BYTES = 16 * 1024;
 export const JOIN_TIMEOUT_MS = 5_000;
 export const SESSION_TTL_MS = 10 * 60 * 1000;
+/** A remembered pairing's room is deleted once nobody joined or left it for this long. */
+export const PAIRING_IDLE_TTL_MS = 90 * 24 * 60 * 60 * 1000;
+/** Largest body of a pairing registration or forget request, in bytes. */
+export const MAX_PAIRING_REQUEST_BYTES = 1024;
 
 const ALPHANUMERIC = /^[A-Za-z0-9]+$/;
 
 export const CloseCode = {
 	malformed: 4400,
 	wrongToken: 4401,
+	/** One of a remembered pairing's two devices forgot it: its room admits nobody any more. */
+	forgotten: 4403,
 	noSession: 4404,
 	joinTimeout: 4408,
 	full: 4409,
@@ -90,6 +97,21 @@ export type ServerMessage =
 	| { type: 'peer-left'; reason: LeaveReason }
 	| { type: 'signal'; data: SignalData }
 	| { type: 'error'; code: CloseCode; message: string };
+
+/**
+ * `POST /api/pairings`: a remembered pairing's room id and its two join tokens, which the server keeps only
+ * as SHA-256 digests. All three are derived from the pairing secret (src/lib/pairing/derive.ts).
+ */
+export interface PairingRegistration {
+	id: string;
+	hostToken: string;
+	guestToken: string;
+}
+
+/** `POST /api/pairings/:id/forget`: the forgetting device's own join token. */
+export interface PairingForget {
+	token: string;
+}
 
 export interface ProtocolError {
 	code: CloseCode;
@@ -245,4 +267,39 @@ export function parseServerMessage(text: string): Parsed<ServerMessage> {
 			'ignore',
 		),
 	);
+}
+
+const pairingToken = (name: string) =>
+	rule(isSessionToken, `${name} must be ${SESSION_TOKEN_LENGTH} letters or digits`);
+
+/** The bodies of the two pairing requests, one line per field. */
+const PAIRING_REGISTRATION: Shape = {
+	id: rule(isSessionId, `id must be ${SESSION_ID_LENGTH} letters or digits`),
+	hostToken: pairingToken('hostToken'),
+	guestToken: pairingToken('guestToken'),
+};
+const PAIRING_FORGET: Shape = { token: pairingToken('token') };
+
+/** A JSON request body checked against `shape`; unknown fields are refused. */
+function parseRequest(text: string, shape: Shape, name: string): Result<JsonObject, string> {
+	const json = parseJson(text);
+	if (!json.ok) return { ok: false, error: 'body is not valid JSON' };
+	if (!isObject(json.value)) return { ok: false, error: `${name} must be a JSON object` };
+	return parseShape(json.value, shape, name);
+}
+
+/** Validates a pairing registration body; the reason says what is wrong, in plain words. */
+export function parsePairingRegistration(text: string): Result<PairingRegistration, string> {
+	const parsed = parseRequest(text, PAIRING_REGISTRATION, 'registration');
+	if (!parsed.ok) return parsed;
+	const value = parsed.value as unknown as PairingRegistration;
+	if (value.hostToken === value.guestToken) {
+		return { ok: false, error: 'hostToken and guestToken must differ' };
+	}
+	return { ok: true, value };
+}
+
+/** Validates a forget request body. */
+export function parsePairingForget(text: string): Result<PairingForget, string> {
+	return parseRequest(text, PAIRING_FORGET, 'forget request') as Result<PairingForget, string>;
 }

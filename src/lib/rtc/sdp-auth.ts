@@ -11,7 +11,8 @@ export interface PairingKeys {
 
 const encoder = new TextEncoder();
 
-function hkdfParams(salt: BufferSource, info: string): HkdfParams {
+/** Typed by inference, so that the Worker's tests (workers types, no DOM) can import this module too. */
+function hkdfParams(salt: BufferSource, info: string) {
 	return { name: 'HKDF', hash: 'SHA-256', salt, info: encoder.encode(info) };
 }
 
@@ -42,7 +43,7 @@ export function fingerprints(sdp: string): string[] {
 	);
 }
 
-function signedText(role: Role, type: string, sdp: string): Uint8Array<ArrayBuffer> {
+function signedText(role: Role, type: string, sdp: string) {
 	return encoder.encode(['pairbeam-sdp-v1', role, type, ...fingerprints(sdp)].join('\n'));
 }
 
