@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_FRAME_BYTES } from '../../src/lib/protocol/frames';
 import {
 	CloseCode,
+	MAX_LANES,
 	MAX_SIGNAL_FRAME_BYTES,
 	isSeatSecret,
 	isSessionId,
@@ -55,6 +56,18 @@ describe('parseClientMessage', () => {
 		expect(parseClientMessage(JSON.stringify({ type: 'signal', data: end })).ok).toBe(true);
 	});
 
+	it('accepts the lane (which of the peer connections) on either kind of signal, up to the last lane', () => {
+		for (const lane of [0, 1, MAX_LANES - 1]) {
+			const data = { kind: 'candidate', candidate: null, lane };
+			expect(parseClientMessage(JSON.stringify({ type: 'signal', data }))).toEqual({
+				ok: true,
+				value: { type: 'signal', data },
+			});
+			const description = { kind: 'description', description: { type: 'offer', sdp: 'v=0' }, lane };
+			expect(parseClientMessage(JSON.stringify({ type: 'signal', data: description })).ok).toBe(true);
+		}
+	});
+
 	it.each([
 		['not JSON', '{', 'not valid JSON'],
 		['a string', '"join"', 'JSON object'],
@@ -86,6 +99,11 @@ describe('parseClientMessage', () => {
 			'{"type":"signal","data":{"kind":"candidate","candidate":{"candidate":"c","x":1}}}',
 			'unknown fields',
 		],
+		...[MAX_LANES, -1, 0.5, '1', null].map((lane): [string, string, string] => [
+			`lane ${JSON.stringify(lane)}`,
+			JSON.stringify({ type: 'signal', data: { kind: 'candidate', candidate: null, lane } }),
+			`lane must be an integer from 0 to ${MAX_LANES - 1}`,
+		]),
 		[
 			'fractional index',
 			'{"type":"signal","data":{"kind":"candidate","candidate":{"candidate":"c","sdpMLineIndex":0.5}}}',

@@ -57,16 +57,24 @@ export interface IceServer {
 	credential?: string;
 }
 
+/**
+ * Peer connections two devices may open at once: lane 0 is the first, the others carry a share of the data
+ * (one SCTP association per lane, so random loss slows one lane, not all). A signal without `lane` is lane 0.
+ */
+export const MAX_LANES = 4;
+
 /** An SDP offer or answer, with an optional authentication tag added by the app. */
 export interface DescriptionSignal {
 	kind: 'description';
 	description: { type: 'offer' | 'answer'; sdp: string };
 	auth?: string;
+	lane?: number;
 }
 
 /** A trickled ICE candidate; `null` marks the end of gathering. */
 export interface CandidateSignal {
 	kind: 'candidate';
+	lane?: number;
 	candidate: {
 		candidate: string;
 		sdpMid?: string | null;
@@ -164,13 +172,19 @@ const parseCandidate: Rule = (value) => {
 	return parseShape(value, CANDIDATE, 'candidate');
 };
 
+const lane = rule(
+	(v) => v === undefined || (Number.isInteger(v) && (v as number) >= 0 && (v as number) < MAX_LANES),
+	`lane must be an integer from 0 to ${MAX_LANES - 1}`,
+);
+
 /** The kinds of signal data, one line each: an SDP description or a trickled ICE candidate. */
 const SIGNAL_DATA: Record<SignalData['kind'], Shape> = {
 	description: {
 		description: rule(isDescription, 'description must be {type: "offer"|"answer", sdp: string}'),
 		auth: optional(rule(isString, 'description auth must be a string')),
+		lane,
 	},
-	candidate: { candidate: parseCandidate },
+	candidate: { candidate: parseCandidate, lane },
 };
 
 const parseData: Rule<SignalData> = (value) =>
