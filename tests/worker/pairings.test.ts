@@ -161,7 +161,7 @@ describe('registering a pairing', () => {
 	});
 
 	it('limits registrations per client like session creations, apart from them', async () => {
-		const ip = '2001:db8:99::1';
+		const ip = '198.51.100.99';
 		const statuses: number[] = [];
 		for (let i = 0; i < 31; i++) {
 			const pairing = await derived();
