@@ -16,7 +16,7 @@ import {
 import { makeDir, makeFile, type TestFile } from '../harness/files';
 import { startRelayedSignaling } from '../harness/relayed-signaling';
 import { PROFILES, startUdpRelay, type UdpRelay } from '../harness/udp-relay';
-import { instrumentPage, selectedRoute } from '../harness/page-instruments';
+import { instrumentPage, selectedRoutes } from '../harness/page-instruments';
 
 let server: RunningServer;
 let relay: UdpRelay;
@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 
 describe('an impaired network (userspace UDP relay, broadband profile)', () => {
-	it('sends a file byte-identical through the relay, at the round trip the profile sets', async () => {
+	it('sends a file byte-identical through the relay over four lanes, at the round trip the profile sets', async () => {
 		const receiver = await launchPeer(signaling.url);
 		const sender = await launchPeer(signaling.url);
 		peers.push(receiver, sender);
@@ -61,19 +61,23 @@ describe('an impaired network (userspace UDP relay, broadband profile)', () => {
 			{ name: file.name, size: file.size, sha256: file.sha256 },
 		]);
 
-		// Each page's peer is the relay's port facing it (the host is side a, the guest, here the sender, b).
-		const [atReceiver, atSender] = [await selectedRoute(receiver.page), await selectedRoute(sender.page)];
-		expect(atReceiver.remote).toBe(`127.0.0.1:${relay.port('a')}`);
-		expect(atSender.remote).toBe(`127.0.0.1:${relay.port('b')}`);
-		for (const { rttMs } of [atReceiver, atSender]) {
+		// Each page's first peer is the relay's port facing it (the host is side a, the guest, here the sender, b).
+		const [atReceiver, atSender] = [await selectedRoutes(receiver.page), await selectedRoutes(sender.page)];
+		expect(atReceiver[0].remote).toBe(`127.0.0.1:${relay.port('a')}`);
+		expect(atSender[0].remote).toBe(`127.0.0.1:${relay.port('b')}`);
+		for (const { rttMs } of [...atReceiver, ...atSender]) {
 			expect(rttMs).toBeGreaterThanOrEqual(35);
 			expect(rttMs).toBeLessThan(1_000);
 		}
-		// Everything the sender's transport sent reached the relay, and the file crossed it.
+		// Four lanes (peer connections) on each side, every one of them carrying a share of the file.
+		expect([atReceiver.length, atSender.length]).toEqual([4, 4]);
+		for (const lane of atSender) expect(lane.bytesSent).toBeGreaterThan(file.size / 16);
+		// Everything the sender's transports sent reached the relay, and the file crossed it.
+		const sent = atSender.reduce((sum, lane) => sum + lane.bytesSent, 0);
 		const { ba } = relay.stats();
 		expect(ba.forwardedBytes).toBeGreaterThan(file.size);
-		expect(ba.bytes / atSender.bytesSent).toBeGreaterThan(0.95);
-		expect(ba.bytes / atSender.bytesSent).toBeLessThan(1.05);
+		expect(ba.bytes / sent).toBeGreaterThan(0.95);
+		expect(ba.bytes / sent).toBeLessThan(1.05);
 		expect(ba.lost).toBeGreaterThan(0);
 	});
 });

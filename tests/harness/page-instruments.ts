@@ -3,8 +3,15 @@
 import type { Page } from 'playwright-core';
 
 /**
+ * Where a frame's kind byte sits in a DataChannel message: after the stripe's sequence number
+ * (STRIPE_HEADER_BYTES; written out, as the benchmark runs in plain Node; a unit test holds them equal).
+ */
+export const KIND_AT = 4;
+
+/**
  * Init script: `window.__pcs` and `window.__sockets` list every peer connection and WebSocket in order, and
- * `window.__dataBytes` sums the payloads of the data frames (kind byte 2, 13-byte header) the page sent.
+ * `window.__dataBytes` sums the payloads of the data frames (kind byte 2 after the sequence number, 13-byte
+ * header) the page sent.
  */
 export const instrumentPage = `(() => {
 	window.__pcs = [];
@@ -26,7 +33,7 @@ export const instrumentPage = `(() => {
 	};
 	const send = RTCDataChannel.prototype.send;
 	RTCDataChannel.prototype.send = function (data) {
-		if (data instanceof Uint8Array && data[0] === 2) window.__dataBytes += data.byteLength - 13;
+		if (data instanceof Uint8Array && data[${KIND_AT}] === 2) window.__dataBytes += data.byteLength - ${KIND_AT} - 13;
 		return send.call(this, data);
 	};
 })();`;
@@ -45,20 +52,26 @@ export interface Route {
 	remote: string;
 }
 
-/** The selected candidate pair of the page's latest peer connection, as its own getStats() reports it. */
-export function selectedRoute(page: Page): Promise<Route> {
-	return page.evaluate(async () => {
-		const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
-		const stats = await pcs[pcs.length - 1].getStats();
-		const byId = new Map<string, Record<string, unknown>>();
-		stats.forEach((report: Record<string, unknown>) => byId.set(report.id as string, report));
-		const transport = [...byId.values()].find((r) => r.type === 'transport');
-		const pair = byId.get(transport?.selectedCandidatePairId as string);
-		const remote = byId.get(pair?.remoteCandidateId as string);
-		return {
-			rttMs: Number(pair?.currentRoundTripTime) * 1000,
-			bytesSent: Number(transport?.bytesSent),
-			remote: `${String(remote?.address)}:${String(remote?.port)}`,
-		};
-	});
+/** The selected candidate pair of each of the page's peer connections, in the order they were made. */
+export function selectedRoutes(page: Page): Promise<Route[]> {
+	return page.evaluate(() =>
+		Promise.all(
+			(window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.map(async (pc) => {
+				const stats = await pc.getStats();
+				const byId = new Map<string, Record<string, unknown>>();
+				stats.forEach((report: Record<string, unknown>) => byId.set(report.id as string, report));
+				const transport = [...byId.values()].find((r) => r.type === 'transport');
+				const pair = byId.get(transport?.selectedCandidatePairId as string);
+				const remote = byId.get(pair?.remoteCandidateId as string);
+				return {
+					rttMs: Number(pair?.currentRoundTripTime) * 1000,
+					bytesSent: Number(transport?.bytesSent),
+					remote: `${String(remote?.address)}:${String(remote?.port)}`,
+				};
+			}),
+		),
+	);
 }
+
+/** The route of the page's first peer connection (lane 0 of its first link). */
+export const selectedRoute = async (page: Page): Promise<Route> => (await selectedRoutes(page))[0];

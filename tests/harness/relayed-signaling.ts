@@ -2,7 +2,10 @@
 // the SDP authentication covers only DTLS fingerprints, so the app itself stays as it ships.
 import type { Role } from '../../src/lib/protocol/signaling';
 import { startSignalingProxy } from './tamper-proxy.ts';
-import type { RelayFlow, Side } from './udp-relay.ts';
+import type { RelayFlow, Side, UdpRelay } from './udp-relay.ts';
+
+/** Lanes the app may open (MAX_LANES; written out, as the benchmark runs in plain Node; a unit test holds them equal). */
+export const RELAYED_LANES = 4;
 
 /** The host (who shows the code) is the relay's side `a`, the guest side `b`. */
 const SIDE: Record<Role, Side> = { host: 'a', guest: 'b' };
@@ -38,15 +41,19 @@ export function relaySdp(sdp: string, from: Side, relay: RelayFlow): string {
 
 interface Signal {
 	kind: 'description' | 'candidate';
+	lane?: number;
 	description?: { sdp: string };
 	candidate?: { candidate: string } | null;
 }
 
 /**
  * A signaling proxy in front of `upstream` that rewrites each peer's candidates (trickled and in SDP) to
- * point at `relay`: pages opened at its `url` send all their WebRTC datagrams through the relay.
+ * point at `relay`: pages opened at its `url` send all their WebRTC datagrams through the relay, each lane
+ * (peer connection) on a flow of its own through the relay's one bottleneck.
  */
-export function startRelayedSignaling(upstream: string, relay: RelayFlow) {
+export async function startRelayedSignaling(upstream: string, relay: UdpRelay) {
+	const flows: RelayFlow[] = [relay];
+	while (flows.length < RELAYED_LANES) flows.push(await relay.flow());
 	return startSignalingProxy(upstream, () => {
 		let role: Role | undefined;
 		return (frame) => {
@@ -55,9 +62,10 @@ export function startRelayedSignaling(upstream: string, relay: RelayFlow) {
 			// This page receives the signal, so it came from the other role.
 			const from = OTHER[SIDE[role]];
 			const data = frame.data as Signal;
-			if (data.description) data.description.sdp = relaySdp(data.description.sdp, from, relay);
+			const flow = flows[data.lane ?? 0];
+			if (data.description) data.description.sdp = relaySdp(data.description.sdp, from, flow);
 			if (data.candidate) {
-				const relayed = relayCandidate(data.candidate.candidate, from, relay);
+				const relayed = relayCandidate(data.candidate.candidate, from, flow);
 				if (!relayed) return null;
 				data.candidate.candidate = relayed;
 			}

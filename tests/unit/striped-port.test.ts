@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ChannelClosedError, type FramePort, type PortListener } from '../../src/lib/transfer/channel';
 import { STRIPE_HEADER_BYTES, StripedPort, stripedMessageSize } from '../../src/lib/transfer/striped-port';
+import { MAX_LANES } from '../../src/lib/protocol/signaling';
 import { MemoryPair, type MemoryPort } from '../harness/memory-channel';
+import { KIND_AT } from '../harness/page-instruments';
+import { RELAYED_LANES } from '../harness/relayed-signaling';
 import { MemoryTarget, patternSha256, patternSource } from '../harness/memory-files';
 import { MiB, Pairing, until } from './engine/peers';
 
@@ -127,6 +130,11 @@ describe('StripedPort', () => {
 		expect(got.closed()).toBe(true);
 		expect(port.reordering).toBe(0);
 		expect(got.heard).toEqual([]);
+	});
+
+	it('is read by the test harness where the app writes it', () => {
+		expect(KIND_AT).toBe(STRIPE_HEADER_BYTES);
+		expect(RELAYED_LANES).toBe(MAX_LANES);
 	});
 
 	it('leaves room for its sequence number in a lane message, never beyond what every browser accepts', () => {

@@ -2,6 +2,7 @@
 // ICE restarts), so there is no glare to resolve; the host answers and may be replaced by a fresh peer connection.
 import { userError, type UserError } from '../errors';
 import type { IceServer, Role, SignalData } from '../protocol/signaling';
+import type { Lane } from '../transfer/striped-port';
 import { DataChannelPort } from './channel';
 import {
 	fingerprints,
@@ -58,6 +59,8 @@ export class PeerConnection {
 	readonly channel: RTCDataChannel;
 	/** The channel as the transfer engine sees it; it holds frames that arrive before the hub listens. */
 	readonly port: DataChannelPort;
+	/** The channel as one lane of a striped port: its port, and what its send buffer holds. */
+	readonly lane: Lane;
 	private readonly pendingCandidates: RTCIceCandidateInit[] = [];
 	private restartTimer: ReturnType<typeof setTimeout> | undefined;
 	private restarts = 0;
@@ -77,6 +80,7 @@ export class PeerConnection {
 		});
 		this.channel = this.pc.createDataChannel('pairbeam', { negotiated: true, id: 0, ordered: true });
 		this.port = new DataChannelPort(this.channel);
+		this.lane = { port: this.port, buffered: () => this.channel.bufferedAmount };
 		this.channel.addEventListener('open', () => this.events.channel(this.channel));
 		this.pc.addEventListener('icecandidate', (event) => {
 			const c = event.candidate;
