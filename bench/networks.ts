@@ -18,8 +18,11 @@ export interface NetworkResult {
 	appMBps: number;
 	bareMBps: number;
 	ratio: number;
+	/** The app held to one lane (peer connection), as bare is: what striping adds on this network. */
+	singleLaneAppMBps: number;
 	bytes: number;
 	app: Run[];
+	singleLaneApp: Run[];
 	bare: Run[];
 	connectP50Ms: number;
 	connects: number[];
@@ -75,20 +78,22 @@ export async function measureNetwork(origin: string, plan: NetworkPlan): Promise
 	const { profile, file, runs, log } = plan;
 	const dropsBefore = udpBufferDrops();
 	const app: Run[] = [];
+	const singleLaneApp: Run[] = [];
 	const bare: Run[] = [];
+	const speed = (runs: Run[]) => `${mbPerSecond(file.size, runs.at(-1)!.ms).toFixed(2)} MB/s`;
+	const viaRelay = (run: number, lanes?: number) =>
+		throughRelay(profile, run, (relay) => viaApp(origin, relay, (url) => appTransfer(url, file.path, lanes)));
 	for (let run = 1; run <= runs; run++) {
-		app.push(
-			await throughRelay(profile, run, (relay) =>
-				viaApp(origin, relay, (url) => appTransfer(url, file.path)),
-			),
-		);
-		log(`${profile} run ${run}: app ${mbPerSecond(file.size, app.at(-1)!.ms).toFixed(2)} MB/s`);
+		app.push(await viaRelay(run));
+		log(`${profile} run ${run}: app ${speed(app)}`);
+		singleLaneApp.push(await viaRelay(run, 1));
+		log(`${profile} run ${run}: app on one lane ${speed(singleLaneApp)}`);
 		bare.push(
 			await throughRelay(profile, run, (relay) =>
 				bareTransfer(origin, file.path, file.size, { write: true, flows: [relay] }),
 			),
 		);
-		log(`${profile} run ${run}: bare ${mbPerSecond(file.size, bare.at(-1)!.ms).toFixed(2)} MB/s`);
+		log(`${profile} run ${run}: bare ${speed(bare)}`);
 	}
 	const connects = await throughRelay(profile, 0, (relay) =>
 		viaApp(origin, relay, (url) => connectTimes(url, plan.pairings)),
@@ -104,20 +109,22 @@ export async function measureNetwork(origin: string, plan: NetworkPlan): Promise
 			`${profile} resume after a cut at 50%: ${(measured.resentBytes / 2 ** 20).toFixed(1)} MiB sent again`,
 		);
 	}
-	const appMBps = median(app.map((r) => mbPerSecond(file.size, r.ms)));
-	const bareMBps = median(bare.map((r) => mbPerSecond(file.size, r.ms)));
+	const mbps = (runs: Run[]) => median(runs.map((r) => mbPerSecond(file.size, r.ms)));
+	const [appMBps, singleLaneAppMBps, bareMBps] = [mbps(app), mbps(singleLaneApp), mbps(bare)];
 	const { rttMs, lossPct, rateMbps } = PROFILES[profile];
 	return {
 		profile,
 		rttMs,
 		lossPct,
 		rateMbps,
-		measuredRttMs: median([...app, ...bare].map((r) => r.rttMs)),
+		measuredRttMs: median([...app, ...singleLaneApp, ...bare].map((r) => r.rttMs)),
 		appMBps,
 		bareMBps,
 		ratio: appMBps / bareMBps,
+		singleLaneAppMBps,
 		bytes: file.size,
 		app,
+		singleLaneApp,
 		bare,
 		connectP50Ms: percentile(connects, 50),
 		connects,

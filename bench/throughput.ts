@@ -75,9 +75,15 @@ async function offered(origin: string, rx: Peer, tx: Peer, path: string) {
 	return incoming;
 }
 
-/** One file through the real app: QR pairing, accept, save to OPFS; timed from Accept to the receiver's "done". */
-export function appTransfer(origin: string, path: string): Promise<Run> {
+/**
+ * One file through the real app: QR pairing, accept, save to OPFS; timed from Accept to the receiver's "done".
+ * `lanes` sets how many peer connections the sender (the guest, which opens them) stripes over; the app's own
+ * choice when omitted.
+ */
+export function appTransfer(origin: string, path: string, lanes?: number): Promise<Run> {
 	return withPeers(origin, async (rx, tx) => {
+		if (lanes)
+			await tx.context.addInitScript((n) => localStorage.setItem('pairbeam.lanes', String(n)), lanes);
 		const incoming = await offered(origin, rx, tx, path);
 		const { rttMs } = await selectedRoute(tx.page);
 		const memory = sampleMemory(rx, tx);
