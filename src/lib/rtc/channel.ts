@@ -1,12 +1,10 @@
 // Adapts an RTCDataChannel to the engine's FramePort: above the high-water mark a send waits for
-// `bufferedamountlow` (thresholds from 256 KiB to 12 MiB measured the same here; CPU-bound).
+// `bufferedamountlow`; the marks follow the rate the channel drains (transfer/queue-target.ts).
 // It listens from the moment the channel exists: the other side may send its first frame (a resume) before
 // this side has authenticated it and handed the port to the hub, and a frame nobody listens for is lost.
 import { ChannelClosedError, type FramePort, type PortListener } from '../transfer/channel';
+import { QueueTarget } from '../transfer/queue-target';
 
-/** Buffered bytes at which a waiting send resumes. */
-const BUFFER_LOW_BYTES = 1024 * 1024;
-const HIGH_WATER_BYTES = 4 * BUFFER_LOW_BYTES;
 /**
  * Before the hub listens only control frames can rightly arrive (data needs credit that only a listening
  * side grants), a few KiB; a peer that sends more is cut off rather than buffered.
@@ -33,10 +31,13 @@ export class DataChannelPort implements FramePort {
 	private listener: PortListener | null = null;
 	private early: ArrayBuffer[] = [];
 	private earlyBytes = 0;
+	private readonly queue = new QueueTarget();
+	/** Bytes handed to the channel so far; less what it still buffers, what has left. */
+	private sent = 0;
 
 	constructor(private readonly channel: RTCDataChannel) {
 		channel.binaryType = 'arraybuffer';
-		channel.bufferedAmountLowThreshold = BUFFER_LOW_BYTES;
+		channel.bufferedAmountLowThreshold = this.queue.lowWater;
 		channel.addEventListener('message', (event) => this.arrived(event.data as ArrayBuffer));
 		channel.addEventListener('close', () => this.listener?.close());
 	}
@@ -46,11 +47,22 @@ export class DataChannelPort implements FramePort {
 	}
 
 	async ready(): Promise<void> {
-		while (this.open && this.channel.bufferedAmount > HIGH_WATER_BYTES) await drained(this.channel);
+		this.measure();
+		while (this.open && this.channel.bufferedAmount > this.queue.highWater) {
+			await drained(this.channel);
+			this.measure();
+		}
 	}
 
 	send(frame: Uint8Array<ArrayBuffer>): void {
 		this.channel.send(frame);
+		this.sent += frame.byteLength;
+	}
+
+	private measure(): void {
+		const buffered = this.channel.bufferedAmount;
+		this.queue.sample(performance.now(), this.sent - buffered, buffered > 0);
+		this.channel.bufferedAmountLowThreshold = this.queue.lowWater;
 	}
 
 	listen(listener: PortListener): void {
