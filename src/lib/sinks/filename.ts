@@ -1,35 +1,14 @@
 // File names come from the other device, so they are made safe for every file system a receiver might
 // save to (Windows being the strictest) while keeping the sender's Unicode name as far as possible.
+import { FORMAT, MAX_NAME_BYTES, RESERVED, utf8Length } from '../protocol/paths';
 
-const MAX_NAME_BYTES = 255;
 const FALLBACK_NAME = 'file';
 
 /** Path separators, C0 and C1 control characters, and the characters Windows forbids. */
 // eslint-disable-next-line no-control-regex
 const FORBIDDEN = /^[/\\\u0000-\u001f\u007f-\u009f<>:"|?*]$/;
-/**
- * Device names Windows reserves whatever the extension ("con.txt" opens the console), also when spaces
- * stand before the extension ("con .txt"), which Windows drops. COM0 and LPT0 can be created.
- */
-const RESERVED = /^(con|prn|aux|nul|conin\$|conout\$|clock\$|com[1-9¹²³]|lpt[1-9¹²³]) *(\.|$)/i;
-/**
- * Invisible format characters (Unicode Cf: bidi overrides and isolates, zero-width characters, BOM, soft
- * hyphen…), which can make "invoice\u202Efdp.exe" show as "invoiceexe.pdf". The first alternative keeps a
- * zero-width joiner between two emoji, where it draws one emoji ("👩‍💻") and hides nothing.
- */
-const FORMAT =
-	/(\p{Extended_Pictographic}[\p{Emoji_Modifier}\uFE0F]?\u200D)(?=\p{Extended_Pictographic})|\p{Cf}/gu;
 /** A final ".ext" of up to 16 characters, after a non-empty stem. */
 const EXTENSION = /.(\.[^.\s]{1,15})$/u;
-
-function utf8Length(text: string): number {
-	let bytes = 0;
-	for (const char of text) {
-		const code = char.codePointAt(0) ?? 0;
-		bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
-	}
-	return bytes;
-}
 
 /** The longest prefix of `text` within `maxBytes` UTF-8 bytes, cut between code points. */
 function truncateUtf8(text: string, maxBytes: number): string {
@@ -98,5 +77,64 @@ export class NameAllocator {
 		this.#next.set(key, n);
 		this.#taken.add(sameNameKey(candidate));
 		return candidate;
+	}
+}
+
+/**
+ * The names a relative path (checked by `validatePath`) is saved under, each made safe by
+ * `sanitizeFilename`; whatever the path, no name it gives is empty, "." or "..".
+ */
+export const savePathSegments = (path: string): string[] => path.split('/').map(sanitizeFilename);
+
+interface Folder {
+	names: NameAllocator;
+	/** Each subfolder by the sender's exact name, with the name it is saved under. */
+	folders: Map<string, { name: string; folder: Folder }>;
+}
+
+const newFolder = (): Folder => ({ names: new NameAllocator(), folders: new Map() });
+
+/**
+ * Hands out distinct saved paths for the files and folders of one offer: in every folder, names that
+ * differ only in case or become equal once sanitised are numbered ("a (1).jpg"). Folders the sender holds
+ * apart stay apart ("A/x", "a/x" save as "A/x", "a (1)/x"); a file and a folder never share a name.
+ */
+export class PathAllocator {
+	#root = newFolder();
+
+	/** Marks a name in the chosen folder as taken. */
+	reserve(name: string): void {
+		this.#root.names.reserve(name);
+	}
+
+	/** The saved names of a folder path (checked by `validatePath`), the same each time it is asked. */
+	folder(path: string): string[] {
+		const saved: string[] = [];
+		this.#walk(path.split('/'), saved);
+		return saved;
+	}
+
+	/** The saved names of a file path (checked by `validatePath`), distinct from every one given before. */
+	file(path: string): string[] {
+		const names = path.split('/');
+		const saved: string[] = [];
+		const folder = this.#walk(names.slice(0, -1), saved);
+		saved.push(folder.names.take(names[names.length - 1]));
+		return saved;
+	}
+
+	/** Goes down `names` from the root, making the folders not met before; pushes their saved names. */
+	#walk(names: readonly string[], saved: string[]): Folder {
+		let folder = this.#root;
+		for (const name of names) {
+			let sub = folder.folders.get(name);
+			if (!sub) {
+				sub = { name: folder.names.take(name), folder: newFolder() };
+				folder.folders.set(name, sub);
+			}
+			saved.push(sub.name);
+			folder = sub.folder;
+		}
+		return folder;
 	}
 }
