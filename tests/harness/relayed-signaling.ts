@@ -5,7 +5,7 @@ import { startSignalingProxy } from './tamper-proxy.ts';
 import type { RelayFlow, Side, UdpRelay } from './udp-relay.ts';
 
 /** Lanes the app may open (MAX_LANES; written out, as the benchmark runs in plain Node; a unit test holds them equal). */
-export const RELAYED_LANES = 4;
+export const APP_LANES = 4;
 
 /** The host (who shows the code) is the relay's side `a`, the guest side `b`. */
 const SIDE: Record<Role, Side> = { host: 'a', guest: 'b' };
@@ -53,7 +53,7 @@ interface Signal {
  */
 export async function startRelayedSignaling(upstream: string, relay: UdpRelay) {
 	const flows: RelayFlow[] = [relay];
-	while (flows.length < RELAYED_LANES) flows.push(await relay.flow());
+	while (flows.length < APP_LANES) flows.push(await relay.flow());
 	return startSignalingProxy(upstream, () => {
 		let role: Role | undefined;
 		return (frame) => {

@@ -4,7 +4,7 @@ import { STRIPE_HEADER_BYTES, StripedPort, stripedMessageSize } from '../../src/
 import { MAX_LANES } from '../../src/lib/protocol/signaling';
 import { MemoryPair, type MemoryPort } from '../harness/memory-channel';
 import { KIND_AT } from '../harness/page-instruments';
-import { RELAYED_LANES } from '../harness/relayed-signaling';
+import { APP_LANES } from '../harness/relayed-signaling';
 import { MemoryTarget, patternSha256, patternSource } from '../harness/memory-files';
 import { MiB, Pairing, until } from './engine/peers';
 
@@ -134,7 +134,7 @@ describe('StripedPort', () => {
 
 	it('is read by the test harness where the app writes it', () => {
 		expect(KIND_AT).toBe(STRIPE_HEADER_BYTES);
-		expect(RELAYED_LANES).toBe(MAX_LANES);
+		expect(APP_LANES).toBe(MAX_LANES);
 	});
 
 	it('leaves room for its sequence number in a lane message, never beyond what every browser accepts', () => {
