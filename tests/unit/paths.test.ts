@@ -86,6 +86,14 @@ describe('validatePath', () => {
 		});
 	});
 
+	it('shows a long reserved name shortened', () => {
+		const name = `con.${'x'.repeat(200)}`;
+		expect(validatePath(`a/${name}`)).toEqual({
+			ok: false,
+			error: `The path “a/${name.slice(0, 58)}…” uses “${name.slice(0, 60)}…”, a name Windows reserves.`,
+		});
+	});
+
 	it('shortens a reason by whole characters', () => {
 		const result = validatePath(`a${'😀'.repeat(70)}\u202E`);
 		expect(result).toEqual({

@@ -76,7 +76,7 @@ export function validatePath(path: string): Result<string[], string> {
 		if (name === '') return refuse('has an empty name between two “/”.');
 		if (name === '..') return refuse('leaves the chosen folder.');
 		if (name === '.') return refuse('has a “.” for a name.');
-		if (RESERVED.test(name)) return refuse(`uses “${name}”, a name Windows reserves.`);
+		if (RESERVED.test(name)) return refuse(`uses ${shown(name)}, a name Windows reserves.`);
 		if (utf8Length(name) > MAX_NAME_BYTES) return refuse(`has a name longer than ${MAX_NAME_BYTES} bytes.`);
 	}
 	if (names.length > MAX_PATH_SEGMENTS) return refuse(`has more than ${MAX_PATH_SEGMENTS} parts.`);
