@@ -1,7 +1,8 @@
 // `npm run bench`: throughput, memory, connect time, signaling load and first load, measured in one run
 // inside a loopback-only network namespace, then the same transfers over impaired networks (a UDP relay);
-// prints a table with the targets and writes bench/results.json. `--only=networks --profiles=far` runs a part
-// and writes nothing. Speeds are medians of alternating runs (noisy machine: compare ratios within one run).
+// prints a table with the targets and writes bench/results.json. `--only=networks --profiles=far` or
+// `--only=loopback` runs a part and writes nothing. Speeds are medians of alternating runs (noisy machine:
+// compare ratios within one run).
 import { execSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -42,7 +43,9 @@ ensureLoopbackNamespace('bench/run.ts', args);
 const quick = args.includes('--quick');
 const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const only = option('only');
-if (only !== undefined && only !== 'networks') throw new Error(`--only takes "networks", not "${only}"`);
+if (only !== undefined && only !== 'networks' && only !== 'loopback') {
+	throw new Error(`--only takes "networks" or "loopback", not "${only}"`);
+}
 const profiles = (option('profiles')?.split(',') ?? Object.keys(PROFILES)) as ProfileName[];
 for (const p of profiles) if (!(p in PROFILES)) throw new Error(`no network profile "${p}"`);
 const GIB = 2 ** 30;
@@ -235,14 +238,14 @@ const server = await startServer({
 const dir = makeDir();
 try {
 	const local = only === 'networks' ? null : await loopback(server.url);
-	const impaired = await networks(server.url);
+	const impaired = only === 'loopback' ? { rows: [], results: [] } : await networks(server.url);
 	const rows = [...(local?.rows ?? []), ...impaired.rows];
 	const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / GIB, 0)} GiB, Chromium ${execSync('chromium --version').toString().trim().split(' ')[1]}`;
 	const width = Math.max(...rows.map((r) => r[0].length));
 	console.log(`\nPairbeam benchmark, ${new Date().toISOString().slice(0, 10)}, ${machine}\n`);
 	console.log(`| ${'measure'.padEnd(width)} | figure | target |\n|---|---|---|`);
 	for (const [name, figure, target] of rows) console.log(`| ${name.padEnd(width)} | ${figure} | ${target} |`);
-	if (local) {
+	if (!only && local) {
 		const date = new Date().toISOString();
 		const results = { date, machine, quick, ...local.data, networks: impaired.results, rows };
 		writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
