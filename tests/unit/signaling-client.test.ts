@@ -1,11 +1,14 @@
 // The app's signaling socket against a real WebSocket server on loopback: it keeps the seat secret it was
 // given, sends it with every rejoin, retries where a retry can work and stops on final refusals.
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocketServer, type WebSocket as ServerSocket } from 'ws';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { WebSocket as NodeWebSocket, WebSocketServer, type WebSocket as ServerSocket } from 'ws';
 import type { UserError } from '../../src/lib/errors';
 import { CloseCode, type ServerMessage } from '../../src/lib/protocol/signaling';
 import { SignalingClient } from '../../src/lib/session/signaling-client';
+
+// Node 22 has the browser's WebSocket; on an older Node (a runner's own) the ws client, which speaks the same API.
+if (!('WebSocket' in globalThis)) vi.stubGlobal('WebSocket', NodeWebSocket);
 
 const ID = 'A'.repeat(20);
 const TOKEN = 'T'.repeat(32);
