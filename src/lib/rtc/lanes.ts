@@ -35,7 +35,7 @@ export class Lanes {
 	/** A signal for lane `lane` (≥ 1): the host answers an offer on a new peer connection when it needs one. */
 	handleSignal(lane: number, data: SignalData): void {
 		let peer = this.lanes.get(lane);
-		if (this.role === 'host' && (!peer || peer.pc.signalingState === 'closed' || peer.replacedBy(data))) {
+		if (this.role === 'host' && (!peer || peer.staleFor(data))) {
 			peer?.close();
 			peer = this.create(lane);
 		}

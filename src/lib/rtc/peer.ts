@@ -142,17 +142,26 @@ export class PeerConnection {
 	}
 
 	/**
-	 * An offer from a new RTCPeerConnection on the other side (a new SDP session; certificates stay the same):
-	 * this peer connection is stale and a new one must answer it.
+	 * This peer connection cannot take `data`, and a new one must answer it: it is closed, or `data` is an offer
+	 * from a new RTCPeerConnection on the other side (a new SDP session; certificates stay the same).
 	 */
-	replacedBy(data: SignalData): boolean {
+	staleFor(data: SignalData): boolean {
 		const remote = this.pc.remoteDescription;
+		if (this.pc.signalingState === 'closed') return true;
 		return (
 			data.kind === 'description' &&
 			data.description.type === 'offer' &&
 			!!remote &&
 			sdpSessionId(remote.sdp) !== sdpSessionId(data.description.sdp)
 		);
+	}
+
+	/**
+	 * The other device, known by the certificate fingerprints of its description (the same on every peer
+	 * connection it makes with one certificate); empty before the description is applied.
+	 */
+	get device(): string {
+		return fingerprints(this.pc.remoteDescription?.sdp ?? '').join(' ');
 	}
 
 	/** A candidate of a peer connection the other side has since replaced cannot match; skipping it is correct. */
@@ -196,7 +205,7 @@ export class PeerConnection {
 			const remote = this.pc.remoteDescription?.sdp;
 			if (local && remote) {
 				void verificationCode(this.keys, local, remote).then((code) =>
-					this.events.verified(code, fingerprints(remote).join(' ')),
+					this.events.verified(code, this.device),
 				);
 			}
 			void this.relayed().then((relayed) => this.events.route(relayed));

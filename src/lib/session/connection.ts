@@ -13,7 +13,7 @@ import {
 } from '../protocol/signaling';
 import { Lanes } from '../rtc/lanes';
 import { PeerConnection, type PeerConnectionState } from '../rtc/peer';
-import { deriveKeys, fingerprints, type PairingKeys } from '../rtc/sdp-auth';
+import { deriveKeys, type PairingKeys } from '../rtc/sdp-auth';
 import { TransferHub } from '../transfer/hub';
 import { StripedPort, stripedMessageSize } from '../transfer/striped-port';
 import type { SaveTarget } from '../sinks/sink';
@@ -277,7 +277,7 @@ export class Connection {
 	private onSignal(data: SignalData): void {
 		if (data.lane) return this.lanes?.handleSignal(data.lane, data);
 		// A host gets a new offer from a guest that replaced its peer connection: answer with a new one.
-		if (!this.peer || this.peer.pc.signalingState === 'closed' || this.peer.replacedBy(data)) this.newPeer();
+		if (!this.peer || this.peer.staleFor(data)) this.newPeer();
 		void this.peer?.handleSignal(data);
 	}
 
@@ -317,9 +317,7 @@ export class Connection {
 	/** A lane opened: frames spread over it too, if it reaches the same device as the first peer connection. */
 	private laneOpen(lane: PeerConnection): void {
 		if (!this.port || !this.authenticated) return;
-		if (fingerprints(lane.pc.remoteDescription?.sdp ?? '').join(' ') !== this.authenticated.device) {
-			return lane.close();
-		}
+		if (lane.device !== this.authenticated.device) return lane.close();
 		this.striped.add(lane);
 		this.port.add(lane.lane);
 	}
