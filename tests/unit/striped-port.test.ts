@@ -35,11 +35,13 @@ function lag(pair: MemoryPair, turns: number): void {
 function listen(port: FramePort) {
 	const heard: number[] = [];
 	let closed = false;
+	let refused: string | null = null;
 	port.listen({
 		message: (data) => heard.push(new Uint8Array(data)[0]),
 		close: () => (closed = true),
+		broken: (reason) => (refused = reason),
 	});
-	return { heard, closed: () => closed };
+	return { heard, closed: () => closed, refused: () => refused };
 }
 
 const frame = (n: number, size = 100) => new Uint8Array(size).fill(n);
@@ -105,31 +107,61 @@ describe('StripedPort', () => {
 	});
 
 	it.each([
-		['a frame from the past', (port: HandPort) => port.deliver(0, frame(0))],
-		['the same frame twice', (port: HandPort) => (port.deliver(2, frame(2)), port.deliver(2, frame(2)))],
-		['a frame without a sequence number', (port: HandPort) => port.listener?.message(new ArrayBuffer(3))],
-	])('closes on %s: reliable lanes cannot bring one', (_, broken) => {
+		['a frame from the past', 'a frame it had already sent', (port: HandPort) => port.deliver(0, frame(0))],
+		[
+			'the same frame twice',
+			'a frame it had already sent',
+			(port: HandPort) => (port.deliver(2, frame(2)), port.deliver(2, frame(2))),
+		],
+		[
+			'a frame without a sequence number',
+			'a frame without its sequence number',
+			(port: HandPort) => port.listener?.message(new ArrayBuffer(3)),
+		],
+	])('refuses %s as broken: reliable lanes cannot bring one', (_, reason, broken) => {
 		const hand = new HandPort();
 		const port = new StripedPort({ port: hand, buffered: () => 0 });
 		const got = listen(port);
 		hand.deliver(0, frame(7));
-		expect(got.closed()).toBe(false);
+		expect(got.refused()).toBe(null);
 		broken(hand);
-		expect(got.closed()).toBe(true);
+		expect(got.refused()).toBe(reason);
+		expect(got.closed()).toBe(false);
+		expect(port.open).toBe(false);
 		expect(got.heard).toEqual([7]);
 	});
 
-	it('closes rather than hold more than 32 MiB waiting for a gap to fill', async () => {
+	it('says which lanes it carries frames on, so only losing one of those breaks the link', () => {
+		const [first, second, other] = [new HandPort(), new HandPort(), new HandPort()].map((port) => ({
+			port,
+			buffered: () => 0,
+		}));
+		const port = new StripedPort(first);
+		port.add(second);
+		expect([port.carries(first), port.carries(second), port.carries(other)]).toEqual([true, true, false]);
+	});
+
+	it('refuses to hold more than 32 MiB waiting for a gap to fill', async () => {
 		const hand = new HandPort();
 		const port = new StripedPort({ port: hand, buffered: () => 0 });
 		const got = listen(port);
-		for (let sequence = 1; sequence <= 200 && !got.closed(); sequence++) {
+		for (let sequence = 1; sequence <= 200 && got.refused() === null; sequence++) {
 			hand.deliver(sequence, new Uint8Array(256 * 1024));
 			await Promise.resolve();
 		}
-		expect(got.closed()).toBe(true);
+		expect(got.refused()).toBe('more than 32 MiB past a frame that never came');
 		expect(port.reordering).toBe(0);
 		expect(got.heard).toEqual([]);
+	});
+
+	it('tells a listener that comes late that the peer broke it', async () => {
+		const hand = new HandPort();
+		const port = new StripedPort({ port: hand, buffered: () => 0 });
+		hand.listener?.message(new ArrayBuffer(1));
+		const got = listen(port);
+		await Promise.resolve();
+		expect(got.refused()).toBe('a frame without its sequence number');
+		expect(got.closed()).toBe(false);
 	});
 
 	it('is read by the test harness where the app writes it', () => {
@@ -189,5 +221,24 @@ describe('the transfer engine over striped lanes', () => {
 		await peers.finished();
 		expect(peers.incoming.status).toBe('done');
 		expect(target.sinks[0].sha256()).toBe(patternSha256(12 * MiB, 9));
+	});
+
+	it('ends the transfers with a bad-frame error when a lane brings a frame twice, instead of pausing them', async () => {
+		const peers = new Pairing();
+		peers.pair.close();
+		const lanes = connectStriped(peers, 2);
+		const target = new MemoryTarget();
+		const incoming = await peers.offer([patternSource('big', 8 * MiB, 4)]);
+		await incoming.accept(target);
+		await until(() => target.sinks[0]?.written > MiB, '1 MiB written');
+		// Sequence number 0 went long ago: a reliable lane cannot bring it again, so the peer is broken.
+		const replay = new Uint8Array(STRIPE_HEADER_BYTES + 8);
+		lanes[1].a.send(replay);
+		await until(() => incoming.status !== 'active', 'the lane to be refused');
+		expect(incoming.status).toBe('failed');
+		expect(incoming.error?.message).toMatch(
+			/^The transfer stopped: the other device sent a bad frame \(.+\)\.$/,
+		);
+		expect(peers.receiver.broken).toHaveLength(1);
 	});
 });

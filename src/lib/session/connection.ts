@@ -82,8 +82,6 @@ export class Connection {
 	/** The current link's other peer connections, and the port that stripes frames over all of them. */
 	private lanes: Lanes | null = null;
 	private port: StripedPort | null = null;
-	/** Lanes the port sends on: losing one of them breaks the link, losing another does not. */
-	private striped = new WeakSet<PeerConnection>();
 	private peerPresent = false;
 	private iceServers: IceServer[] = [];
 	private iceTransportPolicy: RTCIceTransportPolicy = 'all';
@@ -307,7 +305,6 @@ export class Connection {
 		if (this.device !== null && this.device !== authenticated.device) this.hub.failAll(peerGone());
 		this.device = authenticated.device;
 		this.port = new StripedPort(peer.lane);
-		this.striped.add(peer);
 		for (const lane of this.lanes?.open ?? []) this.laneOpen(lane);
 		this.hub.attach(this.port, stripedMessageSize(peer.pc.sctp?.maxMessageSize ?? 65_536));
 		this.set('connected', this.dispatch(this.gate.connected(authenticated.device, authenticated.code)));
@@ -318,13 +315,12 @@ export class Connection {
 	private laneOpen(lane: PeerConnection): void {
 		if (!this.port || !this.authenticated) return;
 		if (lane.device !== this.authenticated.device) return lane.close();
-		this.striped.add(lane);
 		this.port.add(lane.lane);
 	}
 
 	/** A lane the port sent on closed: frames on it are lost, so the link is rebuilt and transfers resume. */
 	private laneLost(lane: PeerConnection): void {
-		if (this.striped.has(lane) && this.peer) this.peerLost(this.peer);
+		if (this.port?.carries(lane.lane) && this.peer) this.peerLost(this.peer);
 	}
 
 	private newPeer(): void {

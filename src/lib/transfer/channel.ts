@@ -1,10 +1,15 @@
 // The engine's only view of the link: a FramePort sends frames, says when its buffer has room and when it
 // closed. An RTCDataChannel adapter (src/lib/rtc/) and an in-memory pair (tests) both implement it.
 
-/** What the hub hears from one port: every received frame, and that the port closed. */
+/** What the hub hears from one port: every received frame, that the port closed, or that the peer broke it. */
 export interface PortListener {
 	message(data: ArrayBuffer): void;
 	close(): void;
+	/**
+	 * The port stopped because what the other device sent cannot come from a working peer (`reason`, in plain
+	 * words). Unlike a close, waiting for a new link would not help: the transfers end.
+	 */
+	broken(reason: string): void;
 }
 
 /** One open, ordered, reliable message pipe to the other device. */

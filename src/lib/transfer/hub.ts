@@ -63,6 +63,9 @@ export class TransferHub {
 				if (this.channel.isCurrent(port)) this.onMessage(data);
 			},
 			close: () => this.detach(port),
+			broken: (reason) => {
+				if (this.channel.isCurrent(port)) this.break(`the other device sent a bad frame (${reason})`);
+			},
 		});
 		for (const transfer of this.incoming) transfer.resume();
 		this.pump();

@@ -35,6 +35,8 @@ export class StripedPort implements FramePort {
 	/** Frames in order that arrived before anyone listened. */
 	private early: ArrayBuffer[] = [];
 	private closed = false;
+	/** Why the port refused the other side's frames, once it has. */
+	private refused: string | null = null;
 
 	constructor(first: Lane) {
 		this.add(first);
@@ -49,11 +51,20 @@ export class StripedPort implements FramePort {
 		return this.ahead.size;
 	}
 
+	/** Whether frames may have gone over `lane`: it was added, so losing it loses frames. */
+	carries(lane: Lane): boolean {
+		return this.lanes.includes(lane);
+	}
+
 	/** Adds a lane the other side may also send on; sends spread over it from now on. */
 	add(lane: Lane): void {
 		if (this.closed) return;
 		this.lanes.push(lane);
-		lane.port.listen({ message: (data) => this.arrived(data), close: () => this.close() });
+		lane.port.listen({
+			message: (data) => this.arrived(data),
+			close: () => this.close(null),
+			broken: (reason) => this.close(reason),
+		});
 	}
 
 	async ready(): Promise<void> {
@@ -79,20 +90,23 @@ export class StripedPort implements FramePort {
 		this.early = [];
 		queueMicrotask(() => {
 			for (const data of early) listener.message(data);
-			if (this.closed) listener.close();
+			if (this.closed) this.tell(listener);
 		});
 	}
 
 	private arrived(data: ArrayBuffer): void {
 		if (this.closed) return;
-		if (data.byteLength < STRIPE_HEADER_BYTES) return this.close();
+		if (data.byteLength < STRIPE_HEADER_BYTES) return this.close('a frame without its sequence number');
 		const sequence = new DataView(data).getUint32(0);
 		const frame = data.slice(STRIPE_HEADER_BYTES);
 		if (sequence !== this.nextIn) {
 			// A frame from the past, or twice the same one, cannot come over reliable lanes: the peer is broken.
-			if (this.ahead.has(sequence) || (sequence - this.nextIn) >>> 0 >= 2 ** 31) return this.close();
+			if (this.ahead.has(sequence) || (sequence - this.nextIn) >>> 0 >= 2 ** 31) {
+				return this.close('a frame it had already sent');
+			}
 			this.aheadBytes += frame.byteLength;
-			if (this.aheadBytes > MAX_AHEAD_BYTES) return this.close();
+			if (this.aheadBytes > MAX_AHEAD_BYTES)
+				return this.close('more than 32 MiB past a frame that never came');
 			this.ahead.set(sequence, frame);
 			return;
 		}
@@ -110,12 +124,21 @@ export class StripedPort implements FramePort {
 		else this.early.push(frame);
 	}
 
-	/** One lane closing breaks the order of everything after it: the whole port closes, and transfers resume. */
-	private close(): void {
+	/**
+	 * One lane closing breaks the order of everything after it: the whole port closes, and transfers resume on the
+	 * next link. A frame no working peer sends (`refused`) ends them instead: the listener hears it as broken.
+	 */
+	private close(refused: string | null): void {
 		if (this.closed) return;
 		this.closed = true;
+		this.refused = refused;
 		this.ahead.clear();
 		this.aheadBytes = 0;
-		this.listener?.close();
+		if (this.listener) this.tell(this.listener);
+	}
+
+	private tell(listener: PortListener): void {
+		if (this.refused !== null) listener.broken(this.refused);
+		else listener.close();
 	}
 }

@@ -166,6 +166,9 @@ export class ScriptedPeer {
 				this.received.push(frame.value);
 			},
 			close: () => (this.closed = true),
+			broken: (reason) => {
+				throw new Error(`a memory port never refuses frames, yet it did: ${reason}`);
+			},
 		});
 	}
 
