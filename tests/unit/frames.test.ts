@@ -8,9 +8,16 @@ import {
 	encodeData,
 	FRAME_CONTROL,
 	FRAME_DATA,
+	MAX_FILES,
+	MAX_FOLDERS,
 	MAX_FRAME_BYTES,
+	MAX_OFFER_BYTES,
 	MAX_PAYLOAD_BYTES,
+	OfferAssembler,
+	offerMessages,
+	offerProblem,
 	parseControl,
+	SAFE_MESSAGE_BYTES,
 	type ControlMessage,
 	type FileMeta,
 } from '../../src/lib/protocol/frames';
@@ -26,6 +33,14 @@ const DIGEST = 'n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=';
 
 const messages: ControlMessage[] = [
 	{ t: 'offer', transfer: 'tx_1-A', files: [file, { name: 'a', size: 0, type: '', lastModified: 1 }] },
+	{
+		t: 'offer',
+		transfer: 'tx',
+		files: [{ ...file, name: 'b.pdf', path: 'docs/日本/b.pdf' }],
+		folders: ['docs/empty'],
+	},
+	{ t: 'offer-part', transfer: 'tx', files: [], folders: ['a', 'a/b'] },
+	{ t: 'offer-part', transfer: 'tx', files: [{ ...file, path: `a/${file.name}` }] },
 	{ t: 'accept', transfer: 'tx', credit: 16 * 1024 * 1024 },
 	{ t: 'decline', transfer: 'tx' },
 	{ t: 'credit', transfer: 'tx', credit: Number.MAX_SAFE_INTEGER },
@@ -134,7 +149,7 @@ describe('data frames', () => {
 
 	it.each([
 		[-1, 0],
-		[10000, 0],
+		[MAX_FILES, 0],
 		[0, -1],
 		[0, 1.5],
 		[0, 2 ** 53],
@@ -172,9 +187,9 @@ describe('decodeFrame rejections', () => {
 		expectRejected(frame, 'offset');
 	});
 
-	it('rejects a file index of 10000 or more', () => {
+	it('rejects a file index of MAX_FILES or more', () => {
 		const frame = encodeData(0, 0, new Uint8Array(0));
-		new DataView(frame.buffer).setUint32(1, 10000);
+		new DataView(frame.buffer).setUint32(1, MAX_FILES);
 		expectRejected(frame, 'file index');
 	});
 
@@ -201,9 +216,30 @@ describe('parseControl', () => {
 		['bad transfer character', { t: 'decline', transfer: 'a.b' }, 'transfer must be'],
 		['no files', { t: 'offer', transfer: 'tx', files: [] }, 'files must be'],
 		['files not a list', { t: 'offer', transfer: 'tx', files: {} }, 'files must be'],
-		['too many files', { t: 'offer', transfer: 'tx', files: Array(10001).fill(okFile) }, 'files must be'],
+		[
+			'too many files',
+			{ t: 'offer', transfer: 'tx', files: Array(MAX_FILES + 1).fill(okFile) },
+			'files must be',
+		],
 		['file not an object', { t: 'offer', transfer: 'tx', files: ['a'] }, 'files[0] must be'],
-		['file extra field', { t: 'offer', transfer: 'tx', files: [{ ...okFile, path: '/' }] }, 'unknown fields'],
+		['file extra field', { t: 'offer', transfer: 'tx', files: [{ ...okFile, dir: 'a' }] }, 'unknown fields'],
+		['numeric path', { t: 'offer', transfer: 'tx', files: [{ ...okFile, path: 1 }] }, 'files[0].path'],
+		['empty path', { t: 'offer', transfer: 'tx', files: [{ ...okFile, path: '' }] }, 'files[0].path'],
+		[
+			'path over MAX_PATH_CHARS',
+			{ t: 'offer', transfer: 'tx', files: [{ ...okFile, path: 'a/'.repeat(2048) + 'a.txt' }] },
+			'files[0].path',
+		],
+		['folders not a list', { t: 'offer', transfer: 'tx', files: [okFile], folders: 'a' }, 'folders'],
+		['numeric folder', { t: 'offer', transfer: 'tx', files: [okFile], folders: [1] }, 'folders[0]'],
+		['empty folder path', { t: 'offer', transfer: 'tx', files: [okFile], folders: ['a', ''] }, 'folders[1]'],
+		[
+			'too many folders',
+			{ t: 'offer', transfer: 'tx', files: [okFile], folders: Array(MAX_FOLDERS + 1).fill('a') },
+			'folders must be',
+		],
+		['an empty offer part', { t: 'offer-part', transfer: 'tx', files: [] }, 'offer-part'],
+		['an offer part without files', { t: 'offer-part', transfer: 'tx', folders: ['a'] }, 'files must be'],
 		['empty name', { t: 'offer', transfer: 'tx', files: [{ ...okFile, name: '' }] }, 'name'],
 		['long name', { t: 'offer', transfer: 'tx', files: [{ ...okFile, name: 'n'.repeat(1025) }] }, 'name'],
 		[
@@ -222,7 +258,7 @@ describe('parseControl', () => {
 		],
 		['negative credit', { t: 'credit', transfer: 'tx', credit: -1 }, 'credit'],
 		['fractional credit', { t: 'accept', transfer: 'tx', credit: 1.5 }, 'credit'],
-		['index 10000', { t: 'file-end', transfer: 'tx', index: 10000, sha256: DIGEST }, 'index'],
+		['index MAX_FILES', { t: 'file-end', transfer: 'tx', index: MAX_FILES, sha256: DIGEST }, 'index'],
 		['file-end without digest', { t: 'file-end', transfer: 'tx', index: 0 }, 'sha256'],
 		['hex digest', { t: 'block', transfer: 'tx', index: 0, block: 0, sha256: 'ab'.repeat(32) }, 'sha256'],
 		['negative block', { t: 'block', transfer: 'tx', index: 0, block: -1, sha256: DIGEST }, 'block number'],
@@ -250,7 +286,7 @@ describe('parseControl', () => {
 		const edge = [
 			{ t: 'decline', transfer: 'a'.repeat(64) },
 			{ t: 'text', text: 'x'.repeat(64 * 1024) },
-			{ t: 'cancel', transfer: 't', index: 9999, reason: 'r'.repeat(500) },
+			{ t: 'cancel', transfer: 't', index: MAX_FILES - 1, reason: 'r'.repeat(500) },
 			{
 				t: 'offer',
 				transfer: 't',
@@ -266,5 +302,210 @@ describe('parseControl', () => {
 		const input = Object.assign(Object.create({ injected: true }), { t: 'decline', transfer: 'tx' });
 		const parsed = parseControl(input);
 		expect(parsed.ok && Object.getPrototypeOf(parsed.value)).toBe(Object.prototype);
+	});
+});
+
+/**
+ * `count` files as a real folder holds them: photos by year and trip, a source tree, documents with
+ * non-ASCII names; paths of 30 to 70 characters, MIME types and millisecond timestamps as browsers give.
+ */
+function realisticFiles(count: number): FileMeta[] {
+	const kinds = [
+		(i: number) => ({
+			path: `Photos/${2020 + (i % 7)}/${2020 + (i % 7)}-0${1 + (i % 9)} Summer trip/IMG_2026${String(i).padStart(6, '0')}.jpg`,
+			type: 'image/jpeg',
+		}),
+		(i: number) => ({
+			path: `Projects/pairbeam/src/lib/${['transfer', 'sinks', 'session', 'ui'][i % 4]}/module-${i}.ts`,
+			type: 'text/typescript',
+		}),
+		(i: number) => ({
+			path: `Documents/Rechnungen/${2020 + (i % 5)}/Rechnung ${i} Müller GmbH.pdf`,
+			type: 'application/pdf',
+		}),
+	];
+	return Array.from({ length: count }, (_, i) => {
+		const { path, type } = kinds[i % kinds.length](i);
+		const name = path.slice(path.lastIndexOf('/') + 1);
+		return { name, size: 1_000 + i * 4_099, type, lastModified: 1_780_000_000_000 + i, path };
+	});
+}
+
+/** Reassembles the messages of one offer as a receiver does; throws on a refusal. */
+function reassemble(messages: ControlMessage[]): { files: FileMeta[]; folders: string[] } {
+	const offers = new OfferAssembler();
+	let whole: { files: FileMeta[]; folders: string[] } | null = null;
+	for (const message of messages) {
+		const frame = encodeControl(message);
+		const decoded = decodeFrame(frame);
+		if (!decoded.ok || decoded.value.kind !== 'control') throw new Error('a part did not decode');
+		const added = offers.add(decoded.value.message, frame.length);
+		if (!added.ok) throw new Error(added.error);
+		whole = added.value;
+	}
+	if (!whole) throw new Error('the offer never completed');
+	return whole;
+}
+
+describe('offers of folders', () => {
+	const at = (path: string, size = 1): FileMeta => ({
+		name: path.slice(path.lastIndexOf('/') + 1),
+		size,
+		type: '',
+		lastModified: 0,
+		path,
+	});
+
+	it('accepts relative paths whose last name is the file’s name, and empty folders', () => {
+		expect(offerProblem([at('photos/2026/a.jpg'), file], ['photos/empty', 'ünïcödé'])).toBeNull();
+	});
+
+	it.each([
+		['an absolute path', [at('/etc/passwd')], [], 'The path “/etc/passwd” is absolute; it must be relative.'],
+		['a parent name', [at('a/../../b.txt')], [], 'The path “a/../../b.txt” leaves the chosen folder.'],
+		[
+			'a backslash',
+			[at('a\\b.txt')],
+			[],
+			'The path “a\\b.txt” has a backslash; folders are separated by “/”.',
+		],
+		[
+			'a reserved name',
+			[at('src/aux/x.c')],
+			[],
+			'The path “src/aux/x.c” uses “aux”, a name Windows reserves.',
+		],
+		['a path too deep', [at(`${'d/'.repeat(32)}x`)], [], 'has more than 32 parts.'],
+		[
+			'a hostile empty folder',
+			[at('a/b.txt')],
+			['ok', '../up'],
+			'The path “../up” leaves the chosen folder.',
+		],
+		['a drive in a folder', [at('a/b.txt')], ['C:'], 'The path “C:” is absolute; it must be relative.'],
+	])('refuses the whole offer for %s, with its reason', (_name, files, folders, reason) => {
+		expect(offerProblem(files, folders)).toContain(reason);
+	});
+
+	it('refuses a path whose last name is not the name shown for the file', () => {
+		expect(offerProblem([{ ...at('a/evil.exe'), name: 'holiday.jpg' }], [])).toBe(
+			'The path “a/evil.exe” does not end in the file’s name “holiday.jpg”.',
+		);
+	});
+});
+
+describe('an offer in several frames', () => {
+	it('goes as one offer frame when it fits', () => {
+		const files = realisticFiles(10);
+		expect(offerMessages('tx', files, ['Photos/empty'], SAFE_MESSAGE_BYTES)).toEqual({
+			ok: true,
+			value: [{ t: 'offer', transfer: 'tx', files, folders: ['Photos/empty'] }],
+		});
+		expect(offerMessages('tx', [file], [], SAFE_MESSAGE_BYTES)).toEqual({
+			ok: true,
+			value: [{ t: 'offer', transfer: 'tx', files: [file] }],
+		});
+	});
+
+	it.each([
+		[2_000, SAFE_MESSAGE_BYTES],
+		[2_000, 16 * 1024],
+		[50_000, SAFE_MESSAGE_BYTES],
+	])(
+		'carries %d files with paths in frames of at most %d bytes, folders first, whole again on arrival',
+		(count, limit) => {
+			const files = realisticFiles(count);
+			const folders = Array.from({ length: 300 }, (_, i) => `Photos/empty ${i}`);
+			const split = offerMessages('tx', files, folders, limit);
+			if (!split.ok) throw new Error(split.error);
+			const messages = split.value;
+			const sizes = messages.map((m) => encodeControl(m).length);
+			expect(Math.max(...sizes)).toBeLessThanOrEqual(limit);
+			expect(messages.slice(0, -1).every((m) => m.t === 'offer-part')).toBe(true);
+			expect(messages.at(-1)?.t).toBe('offer');
+			const first = messages[0];
+			expect(first.t === 'offer-part' && first.folders?.[0]).toBe('Photos/empty 0');
+			expect(reassemble(messages)).toEqual({ files, folders });
+			// Measured: 2,000 such files take 325,588 bytes (2 frames of 256 KiB), 50,000 take 8,173,436 (32).
+			expect(sizes.reduce((a, b) => a + b, 0)).toBeLessThan(MAX_OFFER_BYTES);
+		},
+	);
+
+	it('refuses, in plain words, more files or folders than one offer may hold', () => {
+		const files = realisticFiles(MAX_FILES + 1);
+		expect(offerMessages('tx', files, [], SAFE_MESSAGE_BYTES)).toEqual({
+			ok: false,
+			error: `An offer may hold at most ${MAX_FILES.toLocaleString('en')} files.`,
+		});
+		const folders = Array.from({ length: MAX_FOLDERS + 1 }, (_, i) => `e${i}`);
+		expect(offerMessages('tx', [file], folders, SAFE_MESSAGE_BYTES)).toEqual({
+			ok: false,
+			error: `An offer may hold at most ${MAX_FOLDERS.toLocaleString('en')} empty folders.`,
+		});
+	});
+});
+
+describe('OfferAssembler', () => {
+	const part = (transfer: string, files: FileMeta[], folders?: string[]): ControlMessage => ({
+		t: 'offer-part',
+		transfer,
+		files,
+		...(folders ? { folders } : {}),
+	});
+
+	it('gives a one-frame offer at once, and nothing until the final part of a longer one', () => {
+		const offers = new OfferAssembler();
+		expect(offers.add({ t: 'offer', transfer: 'a', files: [file] }, 100)).toEqual({
+			ok: true,
+			value: { files: [file], folders: [] },
+		});
+		expect(offers.add(part('b', [], ['x']), 100)).toEqual({ ok: true, value: null });
+		expect(offers.add(part('b', [file]), 100)).toEqual({ ok: true, value: null });
+		expect(offers.add({ t: 'offer', transfer: 'b', files: [file], folders: ['y'] }, 100)).toEqual({
+			ok: true,
+			value: { files: [file, file], folders: ['x', 'y'] },
+		});
+	});
+
+	it('refuses a part of another offer while one is arriving', () => {
+		const offers = new OfferAssembler();
+		offers.add(part('a', [file]), 100);
+		expect(offers.add({ t: 'offer', transfer: 'b', files: [file] }, 100)).toEqual({
+			ok: false,
+			error: 'an offer began before offer a ended',
+		});
+	});
+
+	it('refuses an offer whose parts add up to more files, folders or bytes than allowed', () => {
+		const many = new OfferAssembler();
+		const half = Array<FileMeta>(MAX_FILES / 2).fill(file);
+		expect(many.add(part('a', half), 100).ok).toBe(true);
+		expect(many.add(part('a', half), 100).ok).toBe(true);
+		expect(many.add({ t: 'offer', transfer: 'a', files: [file] }, 100)).toEqual({
+			ok: false,
+			error: `offer a holds more than ${MAX_FILES} files`,
+		});
+		const folders = new OfferAssembler();
+		expect(folders.add(part('a', [], Array<string>(MAX_FOLDERS).fill('e')), 100).ok).toBe(true);
+		expect(folders.add({ t: 'offer', transfer: 'a', files: [file], folders: ['e'] }, 100)).toEqual({
+			ok: false,
+			error: `offer a holds more than ${MAX_FOLDERS} empty folders`,
+		});
+		const bytes = new OfferAssembler();
+		expect(bytes.add(part('a', [file]), MAX_OFFER_BYTES).ok).toBe(true);
+		expect(bytes.add({ t: 'offer', transfer: 'a', files: [file] }, 1)).toEqual({
+			ok: false,
+			error: `offer a is larger than ${MAX_OFFER_BYTES} bytes`,
+		});
+	});
+
+	it('forgets a half-arrived offer when the link is new (the sender offers it again whole)', () => {
+		const offers = new OfferAssembler();
+		offers.add(part('a', [file]), 100);
+		offers.reset();
+		expect(offers.add({ t: 'offer', transfer: 'a', files: [file] }, 100)).toEqual({
+			ok: true,
+			value: { files: [file], folders: [] },
+		});
 	});
 });

@@ -1,11 +1,13 @@
 // The DataChannel wire format: one binary message per frame, a kind byte first, so file data needs no
 // base64 or JSON and the receiver can reject anything malformed before it touches a file or the UI.
 
+import { MAX_PATH_CHARS, shown, utf8Length, validatePath } from './paths';
 import {
 	isObject,
 	isString,
 	parseShape,
 	parseTagged,
+	optional,
 	rule,
 	type Result,
 	type Rule,
@@ -19,7 +21,12 @@ export const DATA_HEADER_BYTES = 13;
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
 export const MAX_FRAME_BYTES = MAX_PAYLOAD_BYTES + DATA_HEADER_BYTES;
 
-export const MAX_FILES = 10_000;
+/** Files in one offer, which may come in several frames. */
+export const MAX_FILES = 50_000;
+/** Empty folders (folders holding no file) in one offer. */
+export const MAX_FOLDERS = 10_000;
+/** The frames of one offer, added up: what a receiver holds while an offer arrives. */
+export const MAX_OFFER_BYTES = 16 * 1024 * 1024;
 export const MAX_NAME_CHARS = 1024;
 export const MAX_TYPE_CHARS = 255;
 export const MAX_REASON_CHARS = 500;
@@ -50,10 +57,19 @@ export interface FileMeta {
 	size: number;
 	type: string;
 	lastModified: number;
+	/** Where the file sits in the folder sent, relative to it and ending in `name` ("photos/2026/a.jpg"). */
+	path?: string;
+}
+
+/** What an offer's frames add up to: its files, and the folders that hold none. */
+export interface Offer {
+	files: FileMeta[];
+	folders: string[];
 }
 
 export type ControlMessage =
-	| { t: 'offer'; transfer: string; files: FileMeta[] }
+	| { t: 'offer'; transfer: string; files: FileMeta[]; folders?: string[] }
+	| { t: 'offer-part'; transfer: string; files: FileMeta[]; folders?: string[] }
 	| { t: 'accept'; transfer: string; credit: number }
 	| { t: 'decline'; transfer: string }
 	| { t: 'credit'; transfer: string; credit: number }
@@ -94,6 +110,11 @@ const sha256 = rule(isDigest, 'sha256 must be a base64 SHA-256 digest');
 const text = (name: string, max: number) =>
 	rule((v) => isShortString(v, max), `${name} must be a string of at most ${max} characters`);
 
+/** A path's form; what it says (no "..", no drive…) is checked by `offerProblem`, which can refuse an offer. */
+const isPathText = (v: unknown): v is string => isShortString(v, MAX_PATH_CHARS) && v.length > 0;
+const pathText = (name: string) =>
+	rule(isPathText, `${name} must be a string of 1 to ${MAX_PATH_CHARS} characters`);
+
 /** The fields of the file at position `at` of an offer; reasons name that position. */
 const fileMeta = (at: number): Shape => ({
 	name: rule(
@@ -103,25 +124,39 @@ const fileMeta = (at: number): Shape => ({
 	size: count(`files[${at}].size`),
 	type: text(`files[${at}].type`, MAX_TYPE_CHARS),
 	lastModified: count(`files[${at}].lastModified`),
+	path: optional(pathText(`files[${at}].path`)),
 });
 
-const parseFiles: Rule<FileMeta[]> = (value) => {
-	if (!Array.isArray(value) || value.length === 0 || value.length > MAX_FILES) {
-		return { ok: false, error: `offer files must be a list of 1 to ${MAX_FILES} files` };
+/** An offer's files: the last frame of an offer carries at least one, an `offer-part` may carry none. */
+const parseFiles =
+	(least: number): Rule<FileMeta[]> =>
+	(value) => {
+		if (!Array.isArray(value) || value.length < least || value.length > MAX_FILES) {
+			return { ok: false, error: `offer files must be a list of ${least} to ${MAX_FILES} files` };
+		}
+		const files: FileMeta[] = [];
+		for (const [at, item] of value.entries()) {
+			if (!isObject(item)) return { ok: false, error: `files[${at}] must be an object` };
+			const file = parseShape(item, fileMeta(at), `files[${at}]`);
+			if (!file.ok) return file;
+			files.push(file.value as unknown as FileMeta);
+		}
+		return { ok: true, value: files };
+	};
+
+const parseFolders: Rule<string[] | null | undefined> = optional((value) => {
+	if (!Array.isArray(value) || value.length > MAX_FOLDERS) {
+		return { ok: false, error: `offer folders must be a list of at most ${MAX_FOLDERS} paths` };
 	}
-	const files: FileMeta[] = [];
-	for (const [at, item] of value.entries()) {
-		if (!isObject(item)) return { ok: false, error: `files[${at}] must be an object` };
-		const file = parseShape(item, fileMeta(at), `files[${at}]`);
-		if (!file.ok) return file;
-		files.push(file.value as unknown as FileMeta);
-	}
-	return { ok: true, value: files };
-};
+	const bad = value.findIndex((v) => !isPathText(v));
+	if (bad >= 0) return pathText(`folders[${bad}]`)(value[bad]);
+	return { ok: true, value: value as string[] };
+});
 
 /** Every control message, one line each: its fields in the order they are checked. */
 const CONTROL_MESSAGES: Record<ControlMessage['t'], Shape> = {
-	offer: { transfer, files: parseFiles },
+	offer: { transfer, files: parseFiles(1), folders: parseFolders },
+	'offer-part': { transfer, files: parseFiles(0), folders: parseFolders },
 	accept: { transfer, credit: count('credit') },
 	decline: { transfer },
 	credit: { transfer, credit: count('credit') },
@@ -145,7 +180,32 @@ export function parseControl(value: unknown): Result<ControlMessage, FrameError>
 		notObject: 'control message must be a JSON object',
 		unknownTag: 'unknown control message type',
 	});
-	return parsed.ok ? ok(parsed.value as ControlMessage) : fail(parsed.error);
+	if (!parsed.ok) return fail(parsed.error);
+	const message = parsed.value as ControlMessage;
+	if (message.t === 'offer-part' && message.files.length === 0 && !message.folders?.length) {
+		return fail('offer-part must carry files or folders');
+	}
+	return ok(message);
+}
+
+/**
+ * Why an offer's paths cannot be saved, in plain words, or null when every one can: each file's path and
+ * each empty folder's must pass `validatePath`, and a file's path must end in the name shown for it.
+ */
+export function offerProblem(files: readonly FileMeta[], folders: readonly string[]): string | null {
+	for (const { name, path } of files) {
+		if (path === undefined) continue;
+		const names = validatePath(path);
+		if (!names.ok) return names.error;
+		if (names.value[names.value.length - 1] !== name) {
+			return `The path ${shown(path)} does not end in the file’s name ${shown(name)}.`;
+		}
+	}
+	for (const path of folders) {
+		const names = validatePath(path);
+		if (!names.ok) return names.error;
+	}
+	return null;
 }
 
 const encoder = new TextEncoder();
@@ -158,6 +218,118 @@ function encodeJson(message: ControlMessage): Uint8Array {
 /** Whether the control frame for `message` stays within `limit` bytes (default: MAX_FRAME_BYTES). */
 export function controlFits(message: ControlMessage, limit = MAX_FRAME_BYTES): boolean {
 	return 1 + encodeJson(message).length <= Math.min(limit, MAX_FRAME_BYTES);
+}
+
+type OfferMessage = Extract<ControlMessage, { t: 'offer' | 'offer-part' }>;
+
+/** The fields of one offer frame, `folders` only when there are any. */
+const offerMessage = (t: OfferMessage['t'], transfer: string, part: Offer): OfferMessage =>
+	part.folders.length > 0
+		? { t, transfer, files: part.files, folders: part.folders }
+		: { t, transfer, files: part.files };
+
+/**
+ * The frames an offer goes in, each within `limit` bytes: one `offer` when it fits, else `offer-part`s and a
+ * last `offer`. Folders go first and files last, so the last frame always holds a file. The offer is
+ * refused in plain words when it holds more than MAX_FILES files or MAX_FOLDERS folders, or a path too
+ * long for one frame.
+ */
+export function offerMessages(
+	transfer: string,
+	files: readonly FileMeta[],
+	folders: readonly string[],
+	limit: number,
+): Result<OfferMessage[], string> {
+	if (files.length > MAX_FILES) {
+		return { ok: false, error: `An offer may hold at most ${MAX_FILES.toLocaleString('en')} files.` };
+	}
+	if (folders.length > MAX_FOLDERS) {
+		return {
+			ok: false,
+			error: `An offer may hold at most ${MAX_FOLDERS.toLocaleString('en')} empty folders.`,
+		};
+	}
+	const whole = offerMessage('offer', transfer, { files: [...files], folders: [...folders] });
+	if (controlFits(whole, limit)) return { ok: true, value: [whole] };
+	const room = Math.min(limit, MAX_FRAME_BYTES);
+	// The frame of a part with both lists empty, the longer tag: each entry then adds itself and a comma.
+	const empty = 1 + utf8Length(JSON.stringify({ t: 'offer-part', transfer, files: [], folders: [] }));
+	const parts: Offer[] = [];
+	let part: Offer = { files: [], folders: [] };
+	let bytes = empty;
+	const add = (entry: FileMeta | string, path: string, into: (part: Offer) => void): string | null => {
+		const size = utf8Length(JSON.stringify(entry)) + 1;
+		if (empty + size > room) return `The path ${shown(path)} is too long to send on this connection.`;
+		if (bytes + size > room) {
+			parts.push(part);
+			part = { files: [], folders: [] };
+			bytes = empty;
+		}
+		into(part);
+		bytes += size;
+		return null;
+	};
+	for (const folder of folders) {
+		const problem = add(folder, folder, (p) => p.folders.push(folder));
+		if (problem) return { ok: false, error: problem };
+	}
+	for (const file of files) {
+		const problem = add(file, file.path ?? file.name, (p) => p.files.push(file));
+		if (problem) return { ok: false, error: problem };
+	}
+	parts.push(part);
+	return {
+		ok: true,
+		value: parts.map((p, i) => offerMessage(i === parts.length - 1 ? 'offer' : 'offer-part', transfer, p)),
+	};
+}
+
+/**
+ * Adds up the frames of offers as they arrive, one offer at a time (the sender offers the next only after
+ * this one ended). What it holds is bounded: MAX_FILES files, MAX_FOLDERS folders, MAX_OFFER_BYTES in all.
+ */
+export class OfferAssembler {
+	#transfer: string | null = null;
+	#offer: Offer = { files: [], folders: [] };
+	#bytes = 0;
+
+	/**
+	 * Adds one frame of `bytes` bytes: gives the whole offer on its last frame, null before, or the reason
+	 * the frames cannot come from a working sender.
+	 */
+	add(message: OfferMessage, bytes: number): Result<Offer | null, string> {
+		const refuse = (error: string): Result<Offer | null, string> => {
+			this.reset();
+			return { ok: false, error };
+		};
+		const id = message.transfer;
+		if (this.#transfer !== null && this.#transfer !== id) {
+			return refuse(`an offer began before offer ${this.#transfer} ended`);
+		}
+		this.#transfer = id;
+		this.#bytes += bytes;
+		const { files, folders } = this.#offer;
+		if (this.#bytes > MAX_OFFER_BYTES) return refuse(`offer ${id} is larger than ${MAX_OFFER_BYTES} bytes`);
+		if (files.length + message.files.length > MAX_FILES) {
+			return refuse(`offer ${id} holds more than ${MAX_FILES} files`);
+		}
+		if (folders.length + (message.folders?.length ?? 0) > MAX_FOLDERS) {
+			return refuse(`offer ${id} holds more than ${MAX_FOLDERS} empty folders`);
+		}
+		for (const file of message.files) files.push(file);
+		for (const folder of message.folders ?? []) folders.push(folder);
+		if (message.t === 'offer-part') return { ok: true, value: null };
+		const offer = this.#offer;
+		this.reset();
+		return { ok: true, value: offer };
+	}
+
+	/** Forgets an offer half arrived: on a new link the sender offers it again from its first frame. */
+	reset(): void {
+		this.#transfer = null;
+		this.#offer = { files: [], folders: [] };
+		this.#bytes = 0;
+	}
 }
 
 /** Encodes a control frame. Throws if it would exceed MAX_FRAME_BYTES: check with `controlFits` first. */

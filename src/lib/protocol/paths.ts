@@ -44,7 +44,7 @@ const hasFormat = (text: string): boolean =>
 	[...text.matchAll(FORMAT)].some((match) => match[1] === undefined);
 
 /** The path as a reason may show it: unprintable characters as "[U+202E]", and at most 60 characters. */
-function shown(path: string): string {
+export function shown(path: string): string {
 	const chars = [...path];
 	const short = chars.length > SHOWN_CHARS ? `${chars.slice(0, SHOWN_CHARS).join('')}…` : path;
 	const visible = short.replace(
