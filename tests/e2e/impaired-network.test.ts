@@ -16,7 +16,7 @@ import {
 import { makeDir, makeFile, type TestFile } from '../harness/files';
 import { startRelayedSignaling } from '../harness/relayed-signaling';
 import { PROFILES, startUdpRelay, type UdpRelay } from '../harness/udp-relay';
-import { dataBytesSent, instrumentPage, selectedRoutes } from '../harness/page-instruments';
+import { creditsGranted, dataBytesSent, instrumentPage, selectedRoutes } from '../harness/page-instruments';
 
 let server: RunningServer;
 let relay: UdpRelay;
@@ -90,6 +90,12 @@ describe('an impaired network (userspace UDP relay, broadband profile)', () => {
 		expect(ba.bytes / sent).toBeGreaterThan(0.95);
 		expect(ba.bytes / sent).toBeLessThan(1.05);
 		expect(ba.lost).toBeGreaterThan(0);
+		// The receiver's last credit, granted once the whole file was written, reaches past the 16 MiB floor by
+		// twice what the link carries in a round trip: the page's measured round trip and rate reached the engine.
+		const window = Math.max(...(await creditsGranted(receiver.page))) - file.size;
+		console.log(`[e2e figures] broadband credit window ${window} bytes`);
+		expect(window).toBeGreaterThan(16 * 2 ** 20);
+		expect(window).toBeLessThan(17 * 2 ** 20);
 	});
 
 	it('re-sends little after a cut at half of 8 MiB: a slow link does not queue seconds of data ahead', async () => {

@@ -19,6 +19,8 @@ export interface MemoryPairOptions {
 	/** Buffered bytes above which `ready` waits (default 4 MiB, as the DataChannel adapter). */
 	highWater?: number;
 	tap?: Tap;
+	/** The round trip both ports report (default: not measured). */
+	roundTripMs?: number;
 }
 
 export class MemoryPort implements FramePort {
@@ -37,6 +39,10 @@ export class MemoryPort implements FramePort {
 
 	get open(): boolean {
 		return this.pair.open;
+	}
+
+	get roundTripMs(): number | null {
+		return this.pair.roundTripMs;
 	}
 
 	async ready(): Promise<void> {
@@ -94,9 +100,11 @@ export class MemoryPair {
 	private readonly decoded: Crossed[] = [];
 	/** Frames posted and not yet delivered (or dropped). */
 	inFlight = 0;
+	readonly roundTripMs: number | null;
 
 	constructor(options: MemoryPairOptions = {}) {
 		const highWater = options.highWater ?? 4 * 1024 * 1024;
+		this.roundTripMs = options.roundTripMs ?? null;
 		this.a = new MemoryPort(this, 'a', highWater);
 		this.b = new MemoryPort(this, 'b', highWater);
 		this.tap = options.tap;

@@ -11,7 +11,8 @@ export const KIND_AT = 4;
 /**
  * Init script: `window.__pcs` and `window.__sockets` list every peer connection and WebSocket in order, and
  * `window.__dataBytes` sums the payloads of the data frames (kind byte 2 after the sequence number, 13-byte
- * header) the page sent.
+ * header) the page sent; `window.__credits` lists the cumulative credits its control frames (kind byte 1, then
+ * JSON) granted.
  */
 export const instrumentPage = `(() => {
 	window.__pcs = [];
@@ -24,6 +25,7 @@ export const instrumentPage = `(() => {
 		}
 	};
 	window.__dataBytes = 0;
+	window.__credits = [];
 	const Original = RTCPeerConnection;
 	window.RTCPeerConnection = class extends Original {
 		constructor(...args) {
@@ -34,9 +36,18 @@ export const instrumentPage = `(() => {
 	const send = RTCDataChannel.prototype.send;
 	RTCDataChannel.prototype.send = function (data) {
 		if (data instanceof Uint8Array && data[${KIND_AT}] === 2) window.__dataBytes += data.byteLength - ${KIND_AT} - 13;
+		if (data instanceof Uint8Array && data[${KIND_AT}] === 1) {
+			const message = JSON.parse(new TextDecoder().decode(data.subarray(${KIND_AT} + 1)));
+			if (message.t === 'credit') window.__credits.push(message.credit);
+		}
 		return send.call(this, data);
 	};
 })();`;
+
+/** The cumulative credits a page instrumented with `instrumentPage` has granted, in order. */
+export function creditsGranted(page: Page): Promise<number[]> {
+	return page.evaluate(() => (window as unknown as { __credits: number[] }).__credits);
+}
 
 /** File bytes a page instrumented with `instrumentPage` has sent in data frames, resends included. */
 export function dataBytesSent(page: Page): Promise<number> {

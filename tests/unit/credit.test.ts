@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
 	CREDIT_WINDOW_BYTES,
+	MAX_CREDIT_WINDOW_BYTES,
 	creditAfterWrite,
+	creditWindow,
 	SendWindow,
 	WRITE_BATCH_BYTES,
 	WriteBatcher,
@@ -15,6 +17,48 @@ describe('creditAfterWrite', () => {
 		expect(CREDIT_WINDOW_BYTES).toBe(16 * 1024 * 1024);
 		expect(creditAfterWrite(0)).toBe(CREDIT_WINDOW_BYTES);
 		expect(creditAfterWrite(5_000)).toBe(5_000 + CREDIT_WINDOW_BYTES);
+	});
+});
+
+describe('creditWindow', () => {
+	const MiB = 1024 * 1024;
+
+	it('is the 16 MiB floor until a rate and a round trip are both measured', () => {
+		expect(creditWindow(0, null)).toBe(CREDIT_WINDOW_BYTES);
+		expect(creditWindow(100 * MiB, null)).toBe(CREDIT_WINDOW_BYTES);
+		expect(creditWindow(0, 200)).toBe(CREDIT_WINDOW_BYTES);
+	});
+
+	it('adds twice the bandwidth-delay product to the floor, so the sender never waits a round trip for credit', () => {
+		// 20 MiB/s over 150 ms: 3 MiB in flight each way.
+		expect(creditWindow(20 * MiB, 150)).toBe(CREDIT_WINDOW_BYTES + 6 * MiB);
+		expect(creditWindow(10 * MiB, 500)).toBe(CREDIT_WINDOW_BYTES + 10 * MiB);
+	});
+
+	it('adds less than 1 MB for every network the benchmark models (25 MB/s at 5 ms to 2.5 MB/s at 150 ms)', () => {
+		expect(creditWindow(25e6, 5)).toBe(CREDIT_WINDOW_BYTES + 250_000);
+		expect(creditWindow(2.5e6, 150)).toBe(CREDIT_WINDOW_BYTES + 750_000);
+	});
+
+	it('never grows past 64 MiB, which bounds what a receiver holds for a slow disk', () => {
+		expect(MAX_CREDIT_WINDOW_BYTES).toBe(64 * MiB);
+		expect(creditWindow(1000 * MiB, 300)).toBe(MAX_CREDIT_WINDOW_BYTES);
+	});
+
+	it('ignores measurements that are not finite and positive', () => {
+		for (const [rate, rtt] of [
+			[Number.NaN, 100],
+			[-5, 100],
+			[10 * MiB, Number.NaN],
+			[10 * MiB, -1],
+			[Number.POSITIVE_INFINITY, 100],
+		]) {
+			expect(creditWindow(rate, rtt)).toBe(CREDIT_WINDOW_BYTES);
+		}
+	});
+
+	it('grants the adapted window beyond what is written', () => {
+		expect(creditAfterWrite(5_000, creditWindow(20 * MiB, 150))).toBe(5_000 + CREDIT_WINDOW_BYTES + 6 * MiB);
 	});
 });
 

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ChannelClosedError, type FramePort, type PortListener } from '../../src/lib/transfer/channel';
-import { STRIPE_HEADER_BYTES, StripedPort, stripedMessageSize } from '../../src/lib/transfer/striped-port';
+import { MAX_CREDIT_WINDOW_BYTES } from '../../src/lib/transfer/credit';
+import { MAX_QUEUE_BYTES } from '../../src/lib/transfer/queue-target';
+import {
+	MAX_AHEAD_BYTES,
+	STRIPE_HEADER_BYTES,
+	StripedPort,
+	stripedMessageSize,
+} from '../../src/lib/transfer/striped-port';
 import { MAX_LANES } from '../../src/lib/protocol/signaling';
 import { MemoryPair, type MemoryPort } from '../harness/memory-channel';
 import { KIND_AT } from '../harness/page-instruments';
@@ -49,6 +56,7 @@ const frame = (n: number, size = 100) => new Uint8Array(size).fill(n);
 /** A port whose incoming frames the test writes by hand, as a broken or hostile peer would send them. */
 class HandPort implements FramePort {
 	open = true;
+	roundTripMs: number | null = null;
 	listener: PortListener | null = null;
 	ready = () => Promise.resolve();
 	send = () => {};
@@ -131,6 +139,16 @@ describe('StripedPort', () => {
 		expect(got.heard).toEqual([7]);
 	});
 
+	it('reports the slowest lane’s round trip, or none until a lane has measured one', () => {
+		const hands = [new HandPort(), new HandPort(), new HandPort()];
+		const port = new StripedPort({ port: hands[0], buffered: () => 0 });
+		for (const hand of hands.slice(1)) port.add({ port: hand, buffered: () => 0 });
+		expect(port.roundTripMs).toBe(null);
+		hands[1].roundTripMs = 40;
+		hands[2].roundTripMs = 150;
+		expect(port.roundTripMs).toBe(150);
+	});
+
 	it('says which lanes it carries frames on, so only losing one of those breaks the link', () => {
 		const [first, second, other] = [new HandPort(), new HandPort(), new HandPort()].map((port) => ({
 			port,
@@ -141,15 +159,20 @@ describe('StripedPort', () => {
 		expect([port.carries(first), port.carries(second), port.carries(other)]).toEqual([true, true, false]);
 	});
 
-	it('refuses to hold more than 32 MiB waiting for a gap to fill', async () => {
+	it('refuses to hold more than a sender may have in flight (80 MiB) waiting for a gap to fill', async () => {
+		expect(MAX_AHEAD_BYTES).toBe(MAX_CREDIT_WINDOW_BYTES + MAX_LANES * MAX_QUEUE_BYTES);
 		const hand = new HandPort();
 		const port = new StripedPort({ port: hand, buffered: () => 0 });
 		const got = listen(port);
-		for (let sequence = 1; sequence <= 200 && got.refused() === null; sequence++) {
+		let held = 0;
+		for (let sequence = 1; sequence <= 400 && got.refused() === null; sequence++) {
 			hand.deliver(sequence, new Uint8Array(256 * 1024));
+			held += 256 * 1024;
 			await Promise.resolve();
 		}
-		expect(got.refused()).toBe('more than 32 MiB past a frame that never came');
+		expect(held).toBeGreaterThan(MAX_AHEAD_BYTES);
+		expect(held).toBeLessThanOrEqual(MAX_AHEAD_BYTES + 256 * 1024);
+		expect(got.refused()).toBe('more data than it may have in flight past a frame that never came');
 		expect(port.reordering).toBe(0);
 		expect(got.heard).toEqual([]);
 	});

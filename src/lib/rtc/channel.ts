@@ -10,6 +10,8 @@ import { QueueTarget } from '../transfer/queue-target';
  * side grants), a few KiB; a peer that sends more is cut off rather than buffered.
  */
 const MAX_EARLY_BYTES = 4 * 1024 * 1024;
+/** How often the round trip is read from the connection's stats, and only while someone asks for it. */
+const ROUND_TRIP_EVERY_MS = 1000;
 
 function drained(channel: RTCDataChannel): Promise<void> {
 	return new Promise((resolve, reject) => {
@@ -34,16 +36,40 @@ export class DataChannelPort implements FramePort {
 	private readonly queue = new QueueTarget();
 	/** Bytes handed to the channel so far; less what it still buffers, what has left. */
 	private sent = 0;
+	private roundTrip: number | null = null;
+	private roundTripAsked = Number.NEGATIVE_INFINITY;
 
-	constructor(private readonly channel: RTCDataChannel) {
+	/** `measureRoundTrip` reads the connection's current round trip in milliseconds (null when it has none). */
+	constructor(
+		private readonly channel: RTCDataChannel,
+		private readonly measureRoundTrip: () => Promise<number | null>,
+	) {
 		channel.binaryType = 'arraybuffer';
 		channel.bufferedAmountLowThreshold = this.queue.lowWater;
 		channel.addEventListener('message', (event) => this.arrived(event.data as ArrayBuffer));
 		channel.addEventListener('close', () => this.listener?.close());
+		channel.addEventListener('open', () => this.askRoundTrip());
 	}
 
 	get open(): boolean {
 		return this.channel.readyState === 'open';
+	}
+
+	/**
+	 * The last round trip measured (first when the channel opens, as the answer takes a moment); reading it asks
+	 * for a new measurement at most once a second.
+	 */
+	get roundTripMs(): number | null {
+		if (performance.now() - this.roundTripAsked >= ROUND_TRIP_EVERY_MS) this.askRoundTrip();
+		return this.roundTrip;
+	}
+
+	private askRoundTrip(): void {
+		this.roundTripAsked = performance.now();
+		// A connection closing under getStats keeps the last value, or none: the credit then stays at its floor.
+		void this.measureRoundTrip()
+			.then((ms) => (this.roundTrip = ms ?? this.roundTrip))
+			.catch(() => undefined);
 	}
 
 	async ready(): Promise<void> {

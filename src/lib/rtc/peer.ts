@@ -54,6 +54,8 @@ export const turnRefused = (): UserError =>
 
 const RESTART_AFTER_MS = 2_000;
 
+type Stats = Record<string, unknown>;
+
 export class PeerConnection {
 	readonly pc: RTCPeerConnection;
 	readonly channel: RTCDataChannel;
@@ -79,7 +81,7 @@ export class PeerConnection {
 			certificates: [options.certificate],
 		});
 		this.channel = this.pc.createDataChannel('pairbeam', { negotiated: true, id: 0, ordered: true });
-		this.port = new DataChannelPort(this.channel);
+		this.port = new DataChannelPort(this.channel, () => this.roundTripMs());
 		this.lane = { port: this.port, buffered: () => this.channel.bufferedAmount };
 		this.channel.addEventListener('open', () => this.events.channel(this.channel));
 		this.pc.addEventListener('icecandidate', (event) => {
@@ -228,17 +230,31 @@ export class PeerConnection {
 
 	/** Whether the selected candidate pair runs through a TURN relay on either side. */
 	private async relayed(): Promise<boolean> {
+		const route = await this.selectedRoute();
+		return route?.local?.candidateType === 'relay' || route?.remote?.candidateType === 'relay';
+	}
+
+	/** The selected candidate pair's current round trip in milliseconds, once ICE has measured one. */
+	private async roundTripMs(): Promise<number | null> {
+		const seconds = (await this.selectedRoute())?.pair?.currentRoundTripTime;
+		return typeof seconds === 'number' ? seconds * 1000 : null;
+	}
+
+	/** The selected candidate pair's stats and its two candidates'; undefined before one is selected. */
+	private async selectedRoute(): Promise<Record<'pair' | 'local' | 'remote', Stats | undefined> | undefined> {
 		const stats = await this.pc.getStats();
-		const byId = new Map<string, Record<string, unknown>>();
-		stats.forEach((report: Record<string, unknown>) => byId.set(report.id as string, report));
+		const byId = new Map<string, Stats>();
+		stats.forEach((report: Stats) => byId.set(report.id as string, report));
 		for (const report of byId.values()) {
 			if (report.type !== 'transport') continue;
 			const pair = byId.get(report.selectedCandidatePairId as string);
-			const local = byId.get(pair?.localCandidateId as string);
-			const remote = byId.get(pair?.remoteCandidateId as string);
-			return local?.candidateType === 'relay' || remote?.candidateType === 'relay';
+			return {
+				pair,
+				local: byId.get(pair?.localCandidateId as string),
+				remote: byId.get(pair?.remoteCandidateId as string),
+			};
 		}
-		return false;
+		return undefined;
 	}
 
 	private restartIce(): void {

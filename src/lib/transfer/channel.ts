@@ -15,6 +15,8 @@ export interface PortListener {
 /** One open, ordered, reliable message pipe to the other device. */
 export interface FramePort {
 	readonly open: boolean;
+	/** The link's last measured round trip in milliseconds; null until one is known. */
+	readonly roundTripMs: number | null;
 	/** Resolves once the port's send buffer has room; rejects with ChannelClosedError if it closes first. */
 	ready(): Promise<void>;
 	/** Queues one frame; call only while `open`, after `ready`. */
@@ -50,6 +52,11 @@ export class FrameChannel {
 
 	isCurrent(port: FramePort): boolean {
 		return this.port === port;
+	}
+
+	/** The current port's round trip in milliseconds; null while detached or unmeasured. */
+	get roundTripMs(): number | null {
+		return this.port?.roundTripMs ?? null;
 	}
 
 	/**

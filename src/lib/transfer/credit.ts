@@ -1,12 +1,29 @@
-// Receiver-driven flow control: the sender may only run CREDIT_WINDOW_BYTES ahead of what the receiver has
-// written to disk. Without it, pending writes grew to 387 MiB in a 1 GiB test; with 16 MiB they stayed flat.
+// Receiver-driven flow control: the sender may only run a window ahead of what the receiver has written to
+// disk. Without it, pending writes grew to 387 MiB in a 1 GiB test; with 16 MiB they stayed flat. The window
+// grows with the bandwidth-delay product, so a long fast link never waits a round trip for credit.
 
+/** The window before anything is measured, and its floor: four 4 MiB write batches (and the lanes' queues). */
 export const CREDIT_WINDOW_BYTES = 16 * 1024 * 1024;
+/** The largest window: what a receiver may have to hold when its disk is slower than the link. */
+export const MAX_CREDIT_WINDOW_BYTES = 64 * 1024 * 1024;
 export const WRITE_BATCH_BYTES = 4 * 1024 * 1024;
 
+/**
+ * The window for a link measured at `bytesPerSecond` with a round trip of `roundTripMs`: the floor plus twice
+ * the bandwidth-delay product (a credit takes half a round trip to reach the sender and its data another half
+ * to come back, while the sender must not run dry), at most MAX_CREDIT_WINDOW_BYTES.
+ */
+export function creditWindow(bytesPerSecond: number, roundTripMs: number | null): number {
+	const measured = (value: number | null): value is number =>
+		value !== null && Number.isFinite(value) && value > 0;
+	if (!measured(bytesPerSecond) || !measured(roundTripMs)) return CREDIT_WINDOW_BYTES;
+	const inFlight = Math.round((2 * bytesPerSecond * roundTripMs) / 1000);
+	return Math.min(MAX_CREDIT_WINDOW_BYTES, CREDIT_WINDOW_BYTES + inFlight);
+}
+
 /** The cumulative credit a receiver grants after writing `writtenTotal` bytes of a transfer. */
-export function creditAfterWrite(writtenTotal: number): number {
-	return writtenTotal + CREDIT_WINDOW_BYTES;
+export function creditAfterWrite(writtenTotal: number, window = CREDIT_WINDOW_BYTES): number {
+	return writtenTotal + window;
 }
 
 interface Waiter {

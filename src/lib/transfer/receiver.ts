@@ -6,7 +6,13 @@ import type { ControlMessage, FileMeta } from '../protocol/frames';
 import type { FileSink, SaveTarget } from '../sinks/sink';
 import { ChannelClosedError } from './channel';
 import { BLOCK_BYTES, blockLength, concat, fileDigest, sha256, toBase64 } from './blocks';
-import { CREDIT_WINDOW_BYTES, WRITE_BATCH_BYTES, WriteBatcher, creditAfterWrite } from './credit';
+import {
+	CREDIT_WINDOW_BYTES,
+	WRITE_BATCH_BYTES,
+	WriteBatcher,
+	creditAfterWrite,
+	creditWindow,
+} from './credit';
 import { CANCELLED_BY, Transfer, peerFailure, type TransferContext } from './transfer';
 import { isFinished } from './types';
 
@@ -295,7 +301,10 @@ export class IncomingTransfer extends Transfer {
 	private async consume(bytes: number): Promise<void> {
 		this.consumed += bytes;
 		if (this.status !== 'active') return;
-		const credit = creditAfterWrite(this.consumed);
+		const credit = creditAfterWrite(
+			this.consumed,
+			creditWindow(this.bytesPerSecond, this.channel.roundTripMs),
+		);
 		this.granted = Math.max(this.granted, credit);
 		// A credit lost with a closing channel is replaced by the next channel's window; it must not fail
 		// the disk write that called this (the file's writer would refuse every later write).

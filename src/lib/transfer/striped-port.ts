@@ -2,15 +2,18 @@
 // one SCTP association's congestion window holds it far below the link (0.42 MB/s at 40 ms and 0.5% loss; 4 lanes
 // 1.56 MB/s through one shared bottleneck). Each frame carries a sequence number; the receiver restores the order.
 import { SAFE_MESSAGE_BYTES } from '../protocol/frames';
+import { MAX_LANES } from '../protocol/signaling';
 import { ChannelClosedError, type FramePort, type PortListener } from './channel';
+import { MAX_CREDIT_WINDOW_BYTES } from './credit';
+import { MAX_QUEUE_BYTES } from './queue-target';
 
 /** The sequence number (uint32 big-endian, wrapping) before every frame. */
 export const STRIPE_HEADER_BYTES = 4;
 /**
- * Bytes a receiver holds for a gap: what the sender may have in flight (the 16 MiB credit window and 4 lanes'
- * 4 MiB send buffers). A peer that runs further ahead is broken or hostile, and the port closes.
+ * Bytes a receiver holds for a gap: what the sender may have in flight (the largest credit window, and every
+ * lane's send buffer). A peer that runs further ahead is broken or hostile, and the port refuses it.
  */
-const MAX_AHEAD_BYTES = 32 * 1024 * 1024;
+export const MAX_AHEAD_BYTES = MAX_CREDIT_WINDOW_BYTES + MAX_LANES * MAX_QUEUE_BYTES;
 
 /** The largest frame the engine may hand a striped port whose lanes accept `laneMessageSize`-byte messages. */
 export function stripedMessageSize(laneMessageSize: number): number {
@@ -44,6 +47,14 @@ export class StripedPort implements FramePort {
 
 	get open(): boolean {
 		return !this.closed && this.lanes.every((lane) => lane.port.open);
+	}
+
+	/** The slowest lane's round trip: credit must cover the longest way a frame can take. */
+	get roundTripMs(): number | null {
+		const measured = this.lanes.flatMap((lane) =>
+			lane.port.roundTripMs === null ? [] : [lane.port.roundTripMs],
+		);
+		return measured.length > 0 ? Math.max(...measured) : null;
 	}
 
 	/** Frames waiting for an earlier one held up on another lane. */
@@ -106,7 +117,7 @@ export class StripedPort implements FramePort {
 			}
 			this.aheadBytes += frame.byteLength;
 			if (this.aheadBytes > MAX_AHEAD_BYTES)
-				return this.close('more than 32 MiB past a frame that never came');
+				return this.close('more data than it may have in flight past a frame that never came');
 			this.ahead.set(sequence, frame);
 			return;
 		}

@@ -66,13 +66,18 @@ export abstract class Transfer {
 		return this.files.reduce((sum, f) => sum + f.size, 0);
 	}
 
+	/** Bytes per second over the last few seconds of progress. */
+	protected get bytesPerSecond(): number {
+		return this.meter.bytesPerSecond();
+	}
+
 	/** Where the files are being saved, in words (only a receiver knows). */
 	get savedTo(): string | undefined {
 		return undefined;
 	}
 
 	view(): TransferView {
-		const bytesPerSecond = this.status === 'active' ? this.meter.bytesPerSecond() : 0;
+		const bytesPerSecond = this.status === 'active' ? this.bytesPerSecond : 0;
 		const remaining = this.files
 			.filter((f) => f.status === 'waiting' || f.status === 'active')
 			.reduce((sum, f) => sum + f.size - f.bytes, 0);

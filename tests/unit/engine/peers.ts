@@ -204,8 +204,15 @@ export class ScriptedPeer {
 
 const blockSha = (bytes: Uint8Array) => sha256(bytes.slice());
 
-/** One hub alone, with the test playing the other device on the far end of the link. */
-export function facing(): { peer: Peer; remote: ScriptedPeer; pair: MemoryPair } {
+/**
+ * One hub alone, with the test playing the other device on the far end of the link; `now` is the hub's clock,
+ * `roundTripMs` what the link says its round trip is.
+ */
+export function facing(options: { now?: () => number; roundTripMs?: number } = {}): {
+	peer: Peer;
+	remote: ScriptedPeer;
+	pair: MemoryPair;
+} {
 	const peer: Peer = {
 		texts: [],
 		broken: [],
@@ -215,10 +222,10 @@ export function facing(): { peer: Peer; remote: ScriptedPeer; pair: MemoryPair }
 				text: (text) => peer.texts.push(text),
 				broken: (error) => peer.broken.push(error),
 			},
-			{ now: () => 0 },
+			{ now: options.now ?? (() => 0) },
 		),
 	};
-	const pair = new MemoryPair();
+	const pair = new MemoryPair({ roundTripMs: options.roundTripMs });
 	const remote = new ScriptedPeer(pair.a);
 	peer.hub.attach(pair.b, 256 * 1024);
 	return { peer, remote, pair };
