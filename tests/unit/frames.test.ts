@@ -20,6 +20,7 @@ import {
 	SAFE_MESSAGE_BYTES,
 	type ControlMessage,
 	type FileMeta,
+	type OfferMessage,
 } from '../../src/lib/protocol/frames';
 
 const file: FileMeta = {
@@ -339,7 +340,9 @@ function reassemble(messages: ControlMessage[]): { files: FileMeta[]; folders: s
 		const frame = encodeControl(message);
 		const decoded = decodeFrame(frame);
 		if (!decoded.ok || decoded.value.kind !== 'control') throw new Error('a part did not decode');
-		const added = offers.add(decoded.value.message, frame.length);
+		const part = decoded.value.message;
+		if (part.t !== 'offer' && part.t !== 'offer-part') throw new Error(`${part.t} is no part of an offer`);
+		const added = offers.add(part, frame.length);
 		if (!added.ok) throw new Error(added.error);
 		whole = added.value;
 	}
@@ -446,7 +449,7 @@ describe('an offer in several frames', () => {
 });
 
 describe('OfferAssembler', () => {
-	const part = (transfer: string, files: FileMeta[], folders?: string[]): ControlMessage => ({
+	const part = (transfer: string, files: FileMeta[], folders?: string[]): OfferMessage => ({
 		t: 'offer-part',
 		transfer,
 		files,

@@ -112,8 +112,6 @@ const text = (name: string, max: number) =>
 
 /** A path's form; what it says (no "..", no drive…) is checked by `offerProblem`, which can refuse an offer. */
 const isPathText = (v: unknown): v is string => isShortString(v, MAX_PATH_CHARS) && v.length > 0;
-const pathText = (name: string) =>
-	rule(isPathText, `${name} must be a string of 1 to ${MAX_PATH_CHARS} characters`);
 
 /** The fields of the file at position `at` of an offer; reasons name that position. */
 const fileMeta = (at: number): Shape => ({
@@ -124,7 +122,7 @@ const fileMeta = (at: number): Shape => ({
 	size: count(`files[${at}].size`),
 	type: text(`files[${at}].type`, MAX_TYPE_CHARS),
 	lastModified: count(`files[${at}].lastModified`),
-	path: optional(pathText(`files[${at}].path`)),
+	path: optional(rule(isPathText, `files[${at}].path must be a string of 1 to ${MAX_PATH_CHARS} characters`)),
 });
 
 /** An offer's files: the last frame of an offer carries at least one, an `offer-part` may carry none. */
@@ -149,7 +147,9 @@ const parseFolders: Rule<string[] | null | undefined> = optional((value) => {
 		return { ok: false, error: `offer folders must be a list of at most ${MAX_FOLDERS} paths` };
 	}
 	const bad = value.findIndex((v) => !isPathText(v));
-	if (bad >= 0) return pathText(`folders[${bad}]`)(value[bad]);
+	if (bad >= 0) {
+		return { ok: false, error: `folders[${bad}] must be a string of 1 to ${MAX_PATH_CHARS} characters` };
+	}
 	return { ok: true, value: value as string[] };
 });
 
@@ -220,7 +220,7 @@ export function controlFits(message: ControlMessage, limit = MAX_FRAME_BYTES): b
 	return 1 + encodeJson(message).length <= Math.min(limit, MAX_FRAME_BYTES);
 }
 
-type OfferMessage = Extract<ControlMessage, { t: 'offer' | 'offer-part' }>;
+export type OfferMessage = Extract<ControlMessage, { t: 'offer' | 'offer-part' }>;
 
 /** The fields of one offer frame, `folders` only when there are any. */
 const offerMessage = (t: OfferMessage['t'], transfer: string, part: Offer): OfferMessage =>
