@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { NewFiles, type Folder } from '../../src/lib/sinks/new-file';
+import { NewFiles, NewTree, type Folder } from '../../src/lib/sinks/new-file';
 
 interface Entry {
 	kind: 'file' | 'directory';
 	bytes: string;
 	lastModified: number;
+	/** A folder's own entries. */
+	folder?: MemoryFolder;
 }
+
+/** A folder's contents as a plain object: a file's bytes, or a folder's contents, by name. */
+type Tree = { [name: string]: string | Tree };
 
 /**
  * A folder in memory with the File System Access semantics NewFiles relies on: names are case-sensitive
@@ -18,7 +23,8 @@ class MemoryFolder implements Folder<MemoryFile> {
 	beforeCreate: (name: string) => void = () => {};
 
 	put(name: string, bytes: string, kind: Entry['kind'] = 'file'): void {
-		this.entries.set(name, { kind, bytes, lastModified: ++this.clock });
+		const folder = kind === 'directory' ? new MemoryFolder() : undefined;
+		this.entries.set(name, { kind, bytes, lastModified: ++this.clock, folder });
 	}
 
 	async *keys(): AsyncIterable<string> {
@@ -36,12 +42,28 @@ class MemoryFolder implements Folder<MemoryFile> {
 		return new MemoryFile(this, name);
 	}
 
+	async getDirectoryHandle(name: string, options: { create?: boolean } = {}): Promise<MemoryFolder> {
+		if (options.create) this.beforeCreate(name);
+		const entry = this.entries.get(name);
+		if (entry?.kind === 'file') throw new DOMException(`${name} is a file`, 'TypeMismatchError');
+		if (entry?.folder) return entry.folder;
+		if (!options.create) throw new DOMException(`${name} not found`, 'NotFoundError');
+		this.put(name, '', 'directory');
+		return this.entries.get(name)!.folder!;
+	}
+
 	async removeEntry(name: string): Promise<void> {
 		if (!this.entries.delete(name)) throw new DOMException(`${name} not found`, 'NotFoundError');
 	}
 
 	contents(): Record<string, string> {
 		return Object.fromEntries([...this.entries].map(([name, entry]) => [name, entry.bytes]));
+	}
+
+	tree(): Tree {
+		return Object.fromEntries(
+			[...this.entries].map(([name, entry]) => [name, entry.folder?.tree() ?? entry.bytes]),
+		);
 	}
 }
 
@@ -63,9 +85,15 @@ class MemoryFile {
 	}
 }
 
-async function folderWith(files: Record<string, string>): Promise<MemoryFolder> {
+async function folderWith(files: Tree): Promise<MemoryFolder> {
 	const folder = new MemoryFolder();
-	for (const [name, bytes] of Object.entries(files)) folder.put(name, bytes);
+	for (const [name, bytes] of Object.entries(files)) {
+		if (typeof bytes === 'string') folder.put(name, bytes);
+		else {
+			folder.put(name, '', 'directory');
+			folder.entries.get(name)!.folder = await folderWith(bytes);
+		}
+	}
 	return folder;
 }
 
@@ -159,5 +187,82 @@ describe('NewFiles', () => {
 		const files = await NewFiles.in(folder);
 		expect((await files.create('CON.txt')).name).toBe('_CON (1).txt');
 		expect((await files.create('invoice\u202efdp.exe')).name).toBe('invoicefdp.exe');
+	});
+});
+
+describe('NewTree', () => {
+	const at = (path: string) => ({ name: path.slice(path.lastIndexOf('/') + 1), path });
+
+	it('recreates the tree inside the folder, empty folders too, and replaces nothing that was there', async () => {
+		const folder = await folderWith({
+			photos: 'a file named like the folder',
+			docs: { 'a.txt': 'mine' },
+			'readme.md': 'my readme',
+		});
+		const tree = await NewTree.in(folder);
+		const arriving = ['photos/2026/a.jpg', 'photos/2026/b.jpg', 'docs/a.txt', 'Ünï 日本/deep/er/x'];
+		for (const path of arriving) {
+			const file = await tree.create(at(path));
+			file.handle.write(`received ${path}`);
+		}
+		(await tree.create({ name: 'readme.md' })).handle.write('received readme.md');
+		(await tree.create({ name: '../a/b' })).handle.write('a loose name with “/” in it');
+		await tree.folders(['photos/empty', 'Ünï 日本/deep/nothing here']);
+		expect(folder.tree()).toEqual({
+			photos: 'a file named like the folder',
+			docs: { 'a.txt': 'mine' },
+			'readme.md': 'my readme',
+			'photos (1)': {
+				2026: { 'a.jpg': 'received photos/2026/a.jpg', 'b.jpg': 'received photos/2026/b.jpg' },
+				empty: {},
+			},
+			'docs (1)': { 'a.txt': 'received docs/a.txt' },
+			'Ünï 日本': { deep: { er: { x: 'received Ünï 日本/deep/er/x' }, 'nothing here': {} } },
+			'readme (1).md': 'received readme.md',
+			'.._a_b': 'a loose name with “/” in it',
+		});
+	});
+
+	it('numbers names at any depth, and keeps apart folders the sender keeps apart', async () => {
+		const folder = await folderWith({});
+		const tree = await NewTree.in(folder);
+		const saved = [];
+		for (const path of ['A/x', 'a/x', 'a/x', 'a/X/y', 'a/sub/CON', 'a/sub/con']) {
+			saved.push((await tree.create(at(path))).name);
+		}
+		expect(saved).toEqual(['x', 'x', 'x (1)', 'y', '_CON', '_con (1)']);
+		expect(folder.tree()).toEqual({
+			A: { x: '' },
+			'a (1)': { x: '', 'x (1)': '', 'X (2)': { y: '' }, sub: { _CON: '', '_con (1)': '' } },
+		});
+	});
+
+	it('skips a folder name that another program took after the folder was listed', async () => {
+		const folder = await folderWith({});
+		const tree = await NewTree.in(folder);
+		folder.put('late', '', 'directory');
+		folder.entries.get('late')!.folder!.put('x', 'theirs');
+		folder.beforeCreate = (name) => {
+			if (name === 'race') folder.put(name, 'a file made in between');
+		};
+		(await tree.create(at('late/x'))).handle.write('ours');
+		(await tree.create(at('race/y'))).handle.write('ours too');
+		expect(folder.tree()).toEqual({
+			late: { x: 'theirs' },
+			'late (1)': { x: 'ours' },
+			race: 'a file made in between',
+			'race (1)': { y: 'ours too' },
+		});
+	});
+
+	it('makes each folder once, however many files and empty folders it holds', async () => {
+		const folder = await folderWith({});
+		let made = 0;
+		folder.beforeCreate = (name) => (made += name === 'f' ? 1 : 0);
+		const tree = await NewTree.in(folder);
+		await Promise.all(['f/a', 'f/b', 'f/c'].map((path) => tree.create(at(path))));
+		await tree.folders(['f', 'f/g', 'f/g']);
+		expect(made).toBe(1);
+		expect(folder.tree()).toEqual({ f: { a: '', b: '', c: '', g: {} } });
 	});
 });

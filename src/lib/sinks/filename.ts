@@ -123,6 +123,11 @@ export class PathAllocator {
 		return saved;
 	}
 
+	/** The saved name of a file outside any folder, whose name is one name even when it holds a "/". */
+	loose(name: string): string {
+		return this.#root.names.take(name);
+	}
+
 	/** Goes down `names` from the root, making the folders not met before; pushes their saved names. */
 	#walk(names: readonly string[], saved: string[]): Folder {
 		let folder = this.#root;

@@ -1,8 +1,8 @@
-// Chromium's File System Access API: the user picks the file (one) or a folder (several) once, in the
-// click that accepted, and every byte streams to disk from there.
+// Chromium's File System Access API: the user picks the file (one) or a folder (several, or a folder sent
+// whole, whose tree is recreated inside it) once, in the click that accepted; every byte streams from there.
 import { NameAllocator } from './filename';
 import { handleSink } from './handle-sink';
-import { NewFiles } from './new-file';
+import { NewTree } from './new-file';
 import type { SaveTarget } from './sink';
 import type { FileMeta } from '../protocol/frames';
 
@@ -22,7 +22,7 @@ export function hasFileSystemAccess(): boolean {
 /** Must be called synchronously inside the user's click: the pickers need that gesture. */
 export function pickSaveTarget(files: readonly FileMeta[]): Promise<SaveTarget> {
 	const w = window as unknown as Required<PickerWindow>;
-	if (files.length === 1) {
+	if (files.length === 1 && files[0].path === undefined) {
 		// The user chose this very file in the save dialog, so replacing it is their explicit choice.
 		const name = new NameAllocator().take(files[0].name);
 		return w.showSaveFilePicker({ suggestedName: name }).then((handle) => ({
@@ -31,12 +31,13 @@ export function pickSaveTarget(files: readonly FileMeta[]): Promise<SaveTarget> 
 		}));
 	}
 	return w.showDirectoryPicker({ mode: 'readwrite', id: 'pairbeam-save' }).then(async (dir) => {
-		// The folder holds the user's own files: each arriving file gets a name none of them has.
-		const newFiles = await NewFiles.in(dir);
+		// The folder holds the user's own files: each arriving file and folder gets a name none of them has.
+		const tree = await NewTree.in(dir);
 		return {
 			description: `the folder “${dir.name}”`,
+			folders: (paths) => tree.folders(paths),
 			async open(_index: number, meta: FileMeta) {
-				const file = await newFiles.create(meta.name);
+				const file = await tree.create(meta);
 				return handleSink(file.handle, {
 					async beforeCommit() {
 						if (!(await file.untouched())) {

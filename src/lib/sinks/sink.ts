@@ -13,5 +13,11 @@ export interface FileSink {
 export interface SaveTarget {
 	/** Human words for where the files go, e.g. “Downloads/report.pdf” or “the folder you chose”. */
 	readonly description: string;
+	/** Opens the file of the offer at `index`; `meta.path`, when present, is where it goes in the folder. */
 	open(index: number, meta: FileMeta): Promise<FileSink>;
+	/**
+	 * Makes the offer's empty folders (paths checked by `validatePath`), before any file is opened. A
+	 * target that cannot keep folders leaves this out.
+	 */
+	folders?(paths: readonly string[]): Promise<void>;
 }
