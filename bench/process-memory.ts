@@ -21,8 +21,8 @@ function pssBytes(pid: number): number {
 	}
 }
 
-/** Proportional resident bytes of the Chromium that runs the profile `profile`, all its processes. */
-export async function browserMemory(profile: string): Promise<number> {
+/** The processes of the Chromium that runs the profile `profile`: its main process first, then every one below. */
+export function browserProcesses(profile: string): number[] {
 	const pids = readdirSync('/proc')
 		.filter((n) => /^\d+$/.test(n))
 		.map(Number);
@@ -30,6 +30,24 @@ export async function browserMemory(profile: string): Promise<number> {
 		const args = cmdline(pid);
 		return args.includes(`--user-data-dir=${profile}`) && !args.includes('--type=');
 	});
-	if (main === undefined) return 0;
-	return [main, ...descendantsOf(main)].reduce((sum, pid) => sum + pssBytes(pid), 0);
+	return main === undefined ? [] : [main, ...descendantsOf(main)];
+}
+
+/** What a Chromium process is, from its command line: browser, renderer, gpu-process, or a utility's sub-type. */
+export function processKind(pid: number): string {
+	const args = cmdline(pid);
+	const type = /--type=(\S+)/.exec(args)?.[1];
+	if (!type) return 'browser';
+	const utility = /--utility-sub-type=(\S+)/.exec(args)?.[1];
+	return utility
+		? utility
+				.replace(/\.mojom\./, '.')
+				.split('.')
+				.at(-1)!
+		: type;
+}
+
+/** Proportional resident bytes of the Chromium that runs the profile `profile`, all its processes. */
+export async function browserMemory(profile: string): Promise<number> {
+	return browserProcesses(profile).reduce((sum, pid) => sum + pssBytes(pid), 0);
 }

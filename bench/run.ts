@@ -1,7 +1,7 @@
 // `npm run bench`: throughput, memory, connect time, signaling load and first load, measured in one run
 // inside a loopback-only network namespace, then the same transfers over impaired networks (a UDP relay);
-// prints a table with the targets and writes bench/results.json. `--only=networks --profiles=far` or
-// `--only=loopback` runs a part and writes nothing. Speeds are medians of alternating runs (noisy machine:
+// prints a table with the targets and writes bench/results.json. `--only=networks --profiles=far`,
+// `--only=loopback` or `--only=profile` (where both browsers spend CPU) runs a part and writes nothing. Speeds are medians of alternating runs (noisy machine:
 // compare ratios within one run).
 import { execSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
@@ -10,6 +10,7 @@ import { ensureLoopbackNamespace } from '../tests/harness/loopback-netns.ts';
 import { makeDir, makeFile } from '../tests/harness/files.ts';
 import { startServer } from '../tests/harness/server.ts';
 import { connectTimes } from './connect.ts';
+import { profileTransfers } from './cpu-profile.ts';
 import { firstLoad } from './first-load.ts';
 import { signalingLoad } from './signaling.ts';
 import { measureNetwork, type NetworkResult } from './networks.ts';
@@ -43,8 +44,8 @@ ensureLoopbackNamespace('bench/run.ts', args);
 const quick = args.includes('--quick');
 const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const only = option('only');
-if (only !== undefined && only !== 'networks' && only !== 'loopback') {
-	throw new Error(`--only takes "networks" or "loopback", not "${only}"`);
+if (only !== undefined && only !== 'networks' && only !== 'loopback' && only !== 'profile') {
+	throw new Error(`--only takes "networks", "loopback" or "profile", not "${only}"`);
 }
 const profiles = (option('profiles')?.split(',') ?? Object.keys(PROFILES)) as ProfileName[];
 for (const p of profiles) if (!(p in PROFILES)) throw new Error(`no network profile "${p}"`);
@@ -237,6 +238,17 @@ const server = await startServer({
 });
 const dir = makeDir();
 try {
+	if (only === 'profile') {
+		const file = makeFile(dir, 'profile.bin', size / 2);
+		await profileTransfers(server.url, file.path, file.size, log);
+	} else await measure();
+} finally {
+	await server.stop();
+	rmSync(dir, { recursive: true, force: true });
+}
+
+/** Every section asked for: the table, and bench/results.json for a full run. */
+async function measure(): Promise<void> {
 	const local = only === 'networks' ? null : await loopback(server.url);
 	const impaired = only === 'loopback' ? { rows: [], results: [] } : await networks(server.url);
 	const rows = [...(local?.rows ?? []), ...impaired.rows];
@@ -251,7 +263,4 @@ try {
 		writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
 		log('wrote bench/results.json');
 	}
-} finally {
-	await server.stop();
-	rmSync(dir, { recursive: true, force: true });
 }

@@ -16,6 +16,7 @@ import {
 import { dataBytesSent, instrumentPage, selectedRoute } from '../tests/harness/page-instruments.ts';
 import { relaySdp } from '../tests/harness/relayed-signaling.ts';
 import type { RelayFlow } from '../tests/harness/udp-relay.ts';
+import { startCpuProfile, type CpuProfile } from './cpu-profile.ts';
 import { browserMemory } from './process-memory.ts';
 
 export interface Memory {
@@ -29,6 +30,8 @@ export interface Run extends Memory {
 	ms: number;
 	/** The round trip the sender's browser measured on the selected candidate pair before the transfer. */
 	rttMs: number;
+	/** Where both browsers spent CPU during the transfer, when it was asked for. */
+	cpu?: CpuProfile;
 }
 
 /**
@@ -80,18 +83,19 @@ async function offered(origin: string, rx: Peer, tx: Peer, path: string) {
  * `lanes` sets how many peer connections the sender (the guest, which opens them) stripes over; the app's own
  * choice when omitted.
  */
-export function appTransfer(origin: string, path: string, lanes?: number): Promise<Run> {
+export function appTransfer(origin: string, path: string, lanes?: number, profileCpu = false): Promise<Run> {
 	return withPeers(origin, async (rx, tx) => {
 		if (lanes)
 			await tx.context.addInitScript((n) => localStorage.setItem('pairbeam.lanes', String(n)), lanes);
 		const incoming = await offered(origin, rx, tx, path);
 		const { rttMs } = await selectedRoute(tx.page);
 		const memory = sampleMemory(rx, tx);
+		const cpu = profileCpu ? await startCpuProfile(rx, tx) : null;
 		const started = performance.now();
 		await incoming.getByRole('button', { name: 'Accept and save' }).click();
 		await waitForStatus(rx, 'done', 30 * 60_000);
 		const ms = performance.now() - started;
-		return { ms, rttMs, ...(await memory.stop()) };
+		return { ms, rttMs, cpu: await cpu?.stop(), ...(await memory.stop()) };
 	});
 }
 
@@ -183,6 +187,8 @@ export interface BareOptions {
 	connections?: number;
 	/** One flow of an impaired-network relay per connection (they share its bottleneck). */
 	flows?: RelayFlow[];
+	/** Profile where both browsers spend CPU during the transfer. */
+	profileCpu?: boolean;
 }
 
 /** The same file over bare channels, timed from the first send to the receiver having every byte (and written it). */
@@ -237,6 +243,7 @@ export function bareTransfer(origin: string, path: string, size: number, options
 		});
 		await input.asElement()!.setInputFiles(path);
 		const memory = sampleMemory(rx, tx);
+		const cpu = options.profileCpu ? await startCpuProfile(rx, tx) : null;
 		const started = performance.now();
 		await tx.page.evaluate(async () => {
 			const { dcs } = window as unknown as { dcs: RTCDataChannel[] };
@@ -263,6 +270,6 @@ export function bareTransfer(origin: string, path: string, size: number, options
 		});
 		await rx.page.evaluate(() => (window as unknown as { finished: Promise<void> }).finished);
 		const ms = performance.now() - started;
-		return { ms, rttMs, ...(await memory.stop()) };
+		return { ms, rttMs, cpu: await cpu?.stop(), ...(await memory.stop()) };
 	});
 }

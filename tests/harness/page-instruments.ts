@@ -36,9 +36,12 @@ export const instrumentPage = `(() => {
 	const send = RTCDataChannel.prototype.send;
 	RTCDataChannel.prototype.send = function (data) {
 		if (data instanceof Uint8Array && data[${KIND_AT}] === 2) window.__dataBytes += data.byteLength - ${KIND_AT} - 13;
-		if (data instanceof Uint8Array && data[${KIND_AT}] === 1) {
-			const message = JSON.parse(new TextDecoder().decode(data.subarray(${KIND_AT} + 1)));
-			if (message.t === 'credit') window.__credits.push(message.credit);
+		// A bare channel's bytes (the benchmark's) may start like a control frame too: only JSON that parses counts.
+		if (data instanceof Uint8Array && data[${KIND_AT}] === 1 && data[${KIND_AT} + 1] === 0x7b) {
+			try {
+				const message = JSON.parse(new TextDecoder().decode(data.subarray(${KIND_AT} + 1)));
+				if (message.t === 'credit') window.__credits.push(message.credit);
+			} catch {}
 		}
 		return send.call(this, data);
 	};
