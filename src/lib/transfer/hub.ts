@@ -4,11 +4,14 @@
 import { userError, type UserError } from '../errors';
 import {
 	chunkSizeFor,
-	controlFits,
 	decodeFrame,
 	encodeControl,
+	OfferAssembler,
+	offerMessages,
+	offerProblem,
 	SAFE_MESSAGE_BYTES,
 	type ControlMessage,
+	type OfferMessage,
 } from '../protocol/frames';
 import { randomAlphanumeric } from '../protocol/random';
 import { FrameChannel, type FramePort } from './channel';
@@ -38,6 +41,8 @@ export class TransferHub {
 	private readonly incoming: IncomingTransfer[] = [];
 	private readonly outbox: OutgoingTransfer[] = [];
 	private offered = new WeakSet<OutgoingTransfer>();
+	/** The frames of an offer that are still arriving; an offer cut off with its channel is offered again. */
+	private readonly offers = new OfferAssembler();
 	private readonly context: TransferContext;
 
 	constructor(
@@ -56,6 +61,7 @@ export class TransferHub {
 		// The old channel may have died without a close event (its connection was closed locally).
 		if (this.channel.attached) this.pauseAll();
 		this.channel.attach(port);
+		this.offers.reset();
 		this.chunkBytes = chunkSizeFor(maxMessageSize);
 		this.maxMessageSize = Math.min(maxMessageSize || SAFE_MESSAGE_BYTES, SAFE_MESSAGE_BYTES);
 		port.listen({
@@ -72,17 +78,19 @@ export class TransferHub {
 		this.events.changed();
 	}
 
-	/** Queues files for sending; they are offered once any earlier outgoing transfer has finished. */
-	send(files: readonly FileSource[]): UserError | null {
+	/**
+	 * Queues files (with their paths, for a folder sent whole) and the empty folders for sending; they are
+	 * offered once any earlier outgoing transfer has finished. Paths the receiver would refuse are refused here.
+	 */
+	send(files: readonly FileSource[], folders: readonly string[] = []): UserError | null {
 		if (files.length === 0) return userError('No files were picked.', 'Pick one or more files to send.');
+		const metas = files.map(fileMeta);
+		const problem = offerProblem(metas, folders);
+		if (problem) return userError(problem, 'Rename it, or send the rest without it.');
 		const id = randomAlphanumeric(16);
-		if (!controlFits({ t: 'offer', transfer: id, files: files.map(fileMeta) }, this.maxMessageSize)) {
-			return userError(
-				'Too many files at once.',
-				'Send them in smaller groups (up to about 1,000 at a time).',
-			);
-		}
-		const transfer = new OutgoingTransfer(id, files, this.chunkBytes, this.context);
+		const frames = offerMessages(id, metas, folders, this.maxMessageSize);
+		if (!frames.ok) return userError(frames.error, 'Send fewer files at a time.');
+		const transfer = new OutgoingTransfer(id, files, folders, this.chunkBytes, this.context);
 		this.transfers.push(transfer);
 		this.outbox.push(transfer);
 		this.pump();
@@ -140,7 +148,7 @@ export class TransferHub {
 			this.pump();
 		} else if (head.status === 'offered' && !this.offered.has(head)) {
 			this.offered.add(head);
-			head.offer().catch(() => this.offered.delete(head));
+			head.offer(this.maxMessageSize).catch(() => this.offered.delete(head));
 		}
 	}
 
@@ -165,20 +173,29 @@ export class TransferHub {
 			incoming.onData(fileIndex, offset, payload);
 			return;
 		}
-		this.onControl(frame.value.message);
+		const message = frame.value.message;
+		if (message.t === 'offer' || message.t === 'offer-part') return this.onOffer(message, data.byteLength);
+		this.onControl(message);
+	}
+
+	/** One frame of an offer, `bytes` long; the offer is taken once its last frame is there. */
+	private onOffer(message: OfferMessage, bytes: number): void {
+		const added = this.offers.add(message, bytes);
+		if (!added.ok) return this.break(`the other device sent a bad offer (${added.error})`);
+		const offer = added.value;
+		if (!offer) return;
+		// A repeated offer (re-sent after a reconnection) is the same transfer.
+		if (this.find(message.transfer)) return this.findIncoming(message.transfer)?.reoffered();
+		const transfer = new IncomingTransfer(message.transfer, offer, this.context);
+		this.transfers.push(transfer);
+		this.incoming.push(transfer);
+		const problem = offerProblem(offer.files, offer.folders);
+		if (problem) transfer.refuse(problem);
+		this.events.changed();
 	}
 
 	private onControl(message: ControlMessage): void {
 		if (message.t === 'text') return this.events.text(message.text);
-		if (message.t === 'offer') {
-			// A repeated offer (re-sent after a reconnection) is the same transfer.
-			if (this.find(message.transfer)) return this.findIncoming(message.transfer)?.reoffered();
-			const transfer = new IncomingTransfer(message.transfer, message.files, this.context);
-			this.transfers.push(transfer);
-			this.incoming.push(transfer);
-			this.events.changed();
-			return;
-		}
 		const transfer = this.find(message.transfer);
 		if (!transfer) return;
 		if ('index' in message && message.index !== null && message.index >= transfer.files.length) {

@@ -2,7 +2,7 @@
 // batches verified blocks into ~4 MiB disk writes (one write per message cost a third of the speed), and
 // grants the sender credit only as writes complete, so memory stays flat. A damaged block is re-requested.
 import { fileError, userError, type UserError } from '../errors';
-import type { ControlMessage, FileMeta } from '../protocol/frames';
+import type { ControlMessage, FileMeta, Offer } from '../protocol/frames';
 import type { FileSink, SaveTarget } from '../sinks/sink';
 import { ChannelClosedError } from './channel';
 import { BLOCK_BYTES, blockLength, concat, fileDigest, sha256, toBase64 } from './blocks';
@@ -46,12 +46,11 @@ export class IncomingTransfer extends Transfer {
 	/** Frames are handled one after another, in arrival order, while disk writes are awaited. */
 	private queue: Promise<void> = Promise.resolve();
 
-	constructor(
-		id: string,
-		readonly metas: FileMeta[],
-		context: TransferContext,
-	) {
-		super(id, 'receive', metas, 'incoming', context);
+	readonly metas: FileMeta[];
+
+	constructor(id: string, offer: Offer, context: TransferContext) {
+		super(id, 'receive', offer.files, 'incoming', context, offer.folders);
+		this.metas = offer.files;
 	}
 
 	/** The user chose where to save: from then on data frames are this transfer's. */
@@ -71,6 +70,9 @@ export class IncomingTransfer extends Transfer {
 		// Every file may have been cancelled while the offer waited for this answer.
 		this.settleIfFinished();
 		this.changed();
+		// The empty folders are made before the first file opens.
+		const makeFolders = target.folders?.bind(target);
+		if (this.folders.length > 0 && makeFolders) this.enqueue(() => makeFolders(this.folders));
 		await this.send({ t: 'accept', transfer: this.id, credit: CREDIT_WINDOW_BYTES });
 	}
 
@@ -154,9 +156,27 @@ export class IncomingTransfer extends Transfer {
 		});
 	}
 
+	/** The offer holds a path that cannot be saved (`reason`): it fails whole, and the sender is told why. */
+	refuse(reason: string): void {
+		this.end(
+			'failed',
+			userError(
+				`The offered files were refused. ${reason}`,
+				'Nothing was saved. Ask the sender to rename it and send again.',
+			),
+		);
+		this.tellRefused();
+	}
+
+	private tellRefused(): void {
+		void this.send({ t: 'cancel', transfer: this.id, index: null, reason: this.endReason() }).catch(() => {});
+	}
+
 	/** The sender offered this transfer again: its copy of the answer was lost with the old channel. */
 	reoffered(): void {
 		if (this.status === 'declined') void this.send({ t: 'decline', transfer: this.id }).catch(() => {});
+		// Failed before anyone accepted it: refused.
+		else if (this.status === 'failed' && !this.target) this.tellRefused();
 		else if (this.status === 'cancelled' || this.status === 'failed') this.reconfirm();
 	}
 

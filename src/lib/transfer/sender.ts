@@ -2,7 +2,7 @@
 // receiver granted (its disk is slower than the channel), with a SHA-256 digest after every 1 MiB block.
 // A rewind (damaged block) or resume (new channel) restarts the send loop at the receiver's verified offset.
 import { fileError, userError, type UserError } from '../errors';
-import { encodeData, type ControlMessage, type FileMeta } from '../protocol/frames';
+import { encodeData, offerMessages, type ControlMessage, type FileMeta } from '../protocol/frames';
 import { ChannelClosedError } from './channel';
 import { BLOCK_BYTES, blockCount, fileDigest, sha256, toBase64 } from './blocks';
 import { SendWindow } from './credit';
@@ -11,11 +11,16 @@ import { CANCELLED_BY, Transfer, peerFailure, type TransferContext } from './tra
 /** Read size; a multiple of BLOCK_BYTES so every slice holds whole blocks. */
 const READ_BYTES = 4 * BLOCK_BYTES;
 
-/** What the sender reads: a picked File, or anything else with a size, slices and a File's metadata. */
-export type FileSource = Pick<Blob, 'size' | 'slice'> & Pick<File, 'name' | 'type' | 'lastModified'>;
+/**
+ * What the sender reads: a picked File, or anything else with a size, slices and a File's metadata; with
+ * the `path` it has in a folder sent whole ("photos/2026/a.jpg", ending in its name).
+ */
+export type FileSource = Pick<Blob, 'size' | 'slice'> &
+	Pick<File, 'name' | 'type' | 'lastModified'> & { readonly path?: string };
 
 export function fileMeta(file: FileSource): FileMeta {
-	return { name: file.name, size: file.size, type: file.type, lastModified: file.lastModified };
+	const meta = { name: file.name, size: file.size, type: file.type, lastModified: file.lastModified };
+	return file.path === undefined ? meta : { ...meta, path: file.path };
 }
 
 interface Position {
@@ -32,15 +37,19 @@ export class OutgoingTransfer extends Transfer {
 	constructor(
 		id: string,
 		private readonly sources: readonly FileSource[],
+		folders: readonly string[],
 		private readonly chunkBytes: number,
 		context: TransferContext,
 	) {
-		super(id, 'send', sources.map(fileMeta), 'offered', context);
+		super(id, 'send', sources.map(fileMeta), 'offered', context, folders);
 		this.digests = sources.map(() => []);
 	}
 
-	offer(): Promise<void> {
-		return this.send({ t: 'offer', transfer: this.id, files: this.sources.map(fileMeta) });
+	/** Sends the offer in frames of at most `limit` bytes (several when it is large; see `offerMessages`). */
+	async offer(limit: number): Promise<void> {
+		const messages = offerMessages(this.id, this.sources.map(fileMeta), this.folders, limit);
+		if (!messages.ok) return this.fail(userError(messages.error, 'Send fewer files at a time.'));
+		for (const message of messages.value) await this.send(message);
 	}
 
 	onControl(message: ControlMessage): void {

@@ -44,6 +44,8 @@ export abstract class Transfer {
 		metas: readonly FileMeta[],
 		status: TransferStatus,
 		context: TransferContext,
+		/** The offer's empty folders, by path. */
+		readonly folders: readonly string[],
 	) {
 		this.channel = context.channel;
 		this.changed = context.changed;
@@ -51,6 +53,7 @@ export abstract class Transfer {
 		this.status = status;
 		this.files = metas.map((m) => ({
 			name: m.name,
+			...(m.path === undefined ? {} : { path: m.path }),
 			size: m.size,
 			type: m.type,
 			bytes: 0,
@@ -92,6 +95,7 @@ export abstract class Transfer {
 			etaSeconds: etaSeconds(remaining, bytesPerSecond),
 			savedTo: this.savedTo,
 			error: this.error,
+			...(this.folders.length > 0 ? { folders: this.folders } : {}),
 		};
 	}
 

@@ -16,6 +16,8 @@ export type TransferStatus =
 
 export interface FileView {
 	name: string;
+	/** Where the file sits in the folder sent ("photos/2026/a.jpg"); absent for a file sent on its own. */
+	path?: string;
 	size: number;
 	type: string;
 	bytes: number;
@@ -36,6 +38,8 @@ export interface TransferView {
 	etaSeconds: number | null;
 	savedTo?: string;
 	error?: UserError;
+	/** The offer's empty folders, by path; absent when it has none. */
+	folders?: readonly string[];
 }
 
 export const isFinished = (status: TransferStatus): boolean =>
