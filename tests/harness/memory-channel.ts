@@ -60,7 +60,7 @@ export class MemoryPort implements FramePort {
 	}
 
 	/** Frames that arrived before anyone listened, as a DataChannelPort holds them (FramePort's contract). */
-	private early: ArrayBuffer[] = [];
+	private early: Uint8Array<ArrayBuffer>[] = [];
 
 	listen(listener: PortListener): void {
 		this.listener = listener;
@@ -85,8 +85,8 @@ export class MemoryPort implements FramePort {
 	}
 
 	receive(frame: Uint8Array<ArrayBuffer>): void {
-		if (this.listener) this.listener.message(frame.buffer);
-		else this.early.push(frame.buffer);
+		if (this.listener) this.listener.message(frame);
+		else this.early.push(frame);
 	}
 }
 

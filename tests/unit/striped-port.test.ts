@@ -67,7 +67,7 @@ class HandPort implements FramePort {
 		const data = new Uint8Array(STRIPE_HEADER_BYTES + body.byteLength);
 		new DataView(data.buffer).setUint32(0, sequence);
 		data.set(body, STRIPE_HEADER_BYTES);
-		this.listener?.message(data.buffer);
+		this.listener?.message(data);
 	}
 }
 
@@ -124,7 +124,7 @@ describe('StripedPort', () => {
 		[
 			'a frame without a sequence number',
 			'a frame without its sequence number',
-			(port: HandPort) => port.listener?.message(new ArrayBuffer(3)),
+			(port: HandPort) => port.listener?.message(new Uint8Array(3)),
 		],
 	])('refuses %s as broken: reliable lanes cannot bring one', (_, reason, broken) => {
 		const hand = new HandPort();
@@ -180,7 +180,7 @@ describe('StripedPort', () => {
 	it('tells a listener that comes late that the peer broke it', async () => {
 		const hand = new HandPort();
 		const port = new StripedPort({ port: hand, buffered: () => 0 });
-		hand.listener?.message(new ArrayBuffer(1));
+		hand.listener?.message(new Uint8Array(1));
 		const got = listen(port);
 		await Promise.resolve();
 		expect(got.refused()).toBe('a frame without its sequence number');

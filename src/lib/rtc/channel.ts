@@ -31,7 +31,7 @@ function drained(channel: RTCDataChannel): Promise<void> {
 
 export class DataChannelPort implements FramePort {
 	private listener: PortListener | null = null;
-	private early: ArrayBuffer[] = [];
+	private early: Uint8Array<ArrayBuffer>[] = [];
 	private earlyBytes = 0;
 	private readonly queue = new QueueTarget();
 	/** Bytes handed to the channel so far; less what it still buffers, what has left. */
@@ -46,7 +46,7 @@ export class DataChannelPort implements FramePort {
 	) {
 		channel.binaryType = 'arraybuffer';
 		channel.bufferedAmountLowThreshold = this.queue.lowWater;
-		channel.addEventListener('message', (event) => this.arrived(event.data as ArrayBuffer));
+		channel.addEventListener('message', (event) => this.arrived(new Uint8Array(event.data as ArrayBuffer)));
 		channel.addEventListener('close', () => this.listener?.close());
 		channel.addEventListener('open', () => this.askRoundTrip());
 	}
@@ -103,7 +103,7 @@ export class DataChannelPort implements FramePort {
 		});
 	}
 
-	private arrived(data: ArrayBuffer): void {
+	private arrived(data: Uint8Array<ArrayBuffer>): void {
 		if (this.listener) return this.listener.message(data);
 		this.earlyBytes += data.byteLength;
 		if (this.earlyBytes <= MAX_EARLY_BYTES) this.early.push(data);

@@ -3,7 +3,8 @@
 
 /** What the hub hears from one port: every received frame, that the port closed, or that the peer broke it. */
 export interface PortListener {
-	message(data: ArrayBuffer): void;
+	/** One frame: a view the listener may keep, as nothing else writes to its bytes. */
+	message(data: Uint8Array<ArrayBuffer>): void;
 	close(): void;
 	/**
 	 * The port stopped because what the other device sent cannot come from a working peer (`reason`, in plain

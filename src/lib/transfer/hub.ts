@@ -160,7 +160,7 @@ export class TransferHub {
 		return this.incoming.findLast((t) => t.accepted);
 	}
 
-	private onMessage(data: ArrayBuffer): void {
+	private onMessage(data: Uint8Array<ArrayBuffer>): void {
 		const frame = decodeFrame(data);
 		if (!frame.ok) return this.break(`the other device sent a bad frame (${frame.error.reason})`);
 		if (frame.value.kind === 'data') {

@@ -33,10 +33,10 @@ export class StripedPort implements FramePort {
 	private nextOut = 0;
 	private nextIn = 0;
 	/** Frames that arrived ahead of `nextIn` on a faster lane, by sequence number. */
-	private readonly ahead = new Map<number, ArrayBuffer>();
+	private readonly ahead = new Map<number, Uint8Array<ArrayBuffer>>();
 	private aheadBytes = 0;
 	/** Frames in order that arrived before anyone listened. */
-	private early: ArrayBuffer[] = [];
+	private early: Uint8Array<ArrayBuffer>[] = [];
 	private closed = false;
 	/** Why the port refused the other side's frames, once it has. */
 	private refused: string | null = null;
@@ -105,11 +105,12 @@ export class StripedPort implements FramePort {
 		});
 	}
 
-	private arrived(data: ArrayBuffer): void {
+	private arrived(data: Uint8Array<ArrayBuffer>): void {
 		if (this.closed) return;
 		if (data.byteLength < STRIPE_HEADER_BYTES) return this.close('a frame without its sequence number');
-		const sequence = new DataView(data).getUint32(0);
-		const frame = data.slice(STRIPE_HEADER_BYTES);
+		const sequence = new DataView(data.buffer, data.byteOffset, STRIPE_HEADER_BYTES).getUint32(0);
+		// A view, not a copy: slicing every frame cost about 3 CPU seconds per GiB on the receiver.
+		const frame = data.subarray(STRIPE_HEADER_BYTES);
 		if (sequence !== this.nextIn) {
 			// A frame from the past, or twice the same one, cannot come over reliable lanes: the peer is broken.
 			if (this.ahead.has(sequence) || (sequence - this.nextIn) >>> 0 >= 2 ** 31) {
@@ -129,7 +130,7 @@ export class StripedPort implements FramePort {
 		}
 	}
 
-	private deliver(frame: ArrayBuffer): void {
+	private deliver(frame: Uint8Array<ArrayBuffer>): void {
 		this.nextIn = (this.nextIn + 1) >>> 0;
 		if (this.listener) this.listener.message(frame);
 		else this.early.push(frame);
