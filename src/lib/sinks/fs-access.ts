@@ -6,7 +6,8 @@ import { NewTree } from './new-file';
 import type { SaveTarget } from './sink';
 import type { FileMeta } from '../protocol/frames';
 
-interface PickerWindow {
+/** The pickers of the File System Access API, where the browser has them. */
+export interface PickerWindow {
 	showSaveFilePicker?: (options?: { suggestedName?: string }) => Promise<FileSystemFileHandle>;
 	showDirectoryPicker?: (options?: {
 		mode?: 'read' | 'readwrite';
