@@ -41,6 +41,8 @@ export class MemoryPort implements FramePort {
 		return this.pair.open;
 	}
 
+	readonly headroom = 0;
+
 	get roundTripMs(): number | null {
 		return this.pair.roundTripMs;
 	}

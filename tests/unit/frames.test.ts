@@ -118,6 +118,17 @@ describe('data frames', () => {
 		expect([...frame]).toEqual([2, 0, 0, 1, 2, 0, 0, 1, 1, 1, 2, 3, 4]);
 	});
 
+	it('leaves the headroom a port asks for free in front, the frame unchanged after it', () => {
+		const payload = new Uint8Array([1, 2, 3]);
+		const roomy = encodeData(3, 2 ** 33, payload, 4);
+		expect([...roomy.subarray(0, 4)]).toEqual([0, 0, 0, 0]);
+		expect([...roomy.subarray(4)]).toEqual([...encodeData(3, 2 ** 33, payload)]);
+		const message = { t: 'credit', transfer: 'abc', credit: 5 } as const;
+		const control = encodeControl(message, 4);
+		expect([...control.subarray(4)]).toEqual([...encodeControl(message)]);
+		expect(decodeFrame(control.subarray(4))).toEqual({ ok: true, value: { kind: 'control', message } });
+	});
+
 	it('round-trips an empty payload and a full-size one', () => {
 		const empty = decodeFrame(encodeData(0, 10, new Uint8Array(0)));
 		expect(empty.ok && empty.value.kind === 'data' && empty.value.payload.length).toBe(0);

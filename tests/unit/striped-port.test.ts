@@ -51,15 +51,17 @@ function listen(port: FramePort) {
 	return { heard, closed: () => closed, refused: () => refused };
 }
 
-const frame = (n: number, size = 100) => new Uint8Array(size).fill(n);
+/** A frame of `size` bytes filled with `n`, made with the striped port's headroom in front, as the hub makes them. */
+const frame = (n: number, size = 100) => new Uint8Array(STRIPE_HEADER_BYTES + size).fill(n);
 
 /** A port whose incoming frames the test writes by hand, as a broken or hostile peer would send them. */
 class HandPort implements FramePort {
 	open = true;
 	roundTripMs: number | null = null;
+	readonly headroom = 0;
 	listener: PortListener | null = null;
 	ready = () => Promise.resolve();
-	send = () => {};
+	send: (frame: Uint8Array<ArrayBuffer>) => void = () => {};
 	listen(listener: PortListener): void {
 		this.listener = listener;
 	}
@@ -85,6 +87,19 @@ describe('StripedPort', () => {
 		// The lagging lane carried its share, so the order was restored, not merely kept.
 		expect(b.reordering).toBe(0);
 		expect(pairs[0].count + pairs[2].count).toBeLessThan(60);
+	});
+
+	it('writes its sequence number into the room the frame was made with, and sends that very frame', () => {
+		const hand = new HandPort();
+		const sent: Uint8Array[] = [];
+		hand.send = (data) => void sent.push(data);
+		const port = new StripedPort({ port: hand, buffered: () => 0 });
+		expect(port.headroom).toBe(STRIPE_HEADER_BYTES);
+		const frames = [frame(7), frame(8)];
+		for (const f of frames) port.send(f);
+		expect(sent[0]).toBe(frames[0]);
+		expect([...sent[0].subarray(0, 5)]).toEqual([0, 0, 0, 0, 7]);
+		expect([...sent[1].subarray(0, 5)]).toEqual([0, 0, 0, 1, 8]);
 	});
 
 	it('sends on the lane with the least queued, so every lane carries a share', async () => {

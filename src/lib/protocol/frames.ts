@@ -333,14 +333,15 @@ export class OfferAssembler {
 }
 
 /** Encodes a control frame. Throws if it would exceed MAX_FRAME_BYTES: check with `controlFits` first. */
-export function encodeControl(message: ControlMessage): Uint8Array<ArrayBuffer> {
+/** Encodes a control frame after `headroom` free bytes (a port's own header goes there, without a copy). */
+export function encodeControl(message: ControlMessage, headroom = 0): Uint8Array<ArrayBuffer> {
 	const json = encodeJson(message);
 	if (1 + json.length > MAX_FRAME_BYTES) {
 		throw new RangeError(`control frame of ${1 + json.length} bytes exceeds ${MAX_FRAME_BYTES}`);
 	}
-	const frame = new Uint8Array(1 + json.length);
-	frame[0] = FRAME_CONTROL;
-	frame.set(json, 1);
+	const frame = new Uint8Array(headroom + 1 + json.length);
+	frame[headroom] = FRAME_CONTROL;
+	frame.set(json, headroom + 1);
 	return frame;
 }
 
@@ -349,18 +350,24 @@ const TWO_POW_32 = 2 ** 32;
 const MAX_SAFE_HIGH = 2 ** 21 - 1;
 
 /** Encodes a data frame: header and payload in one allocation. Throws on arguments out of range. */
-export function encodeData(fileIndex: number, offset: number, payload: Uint8Array): Uint8Array<ArrayBuffer> {
+/** Encodes a data frame after `headroom` free bytes, as encodeControl. */
+export function encodeData(
+	fileIndex: number,
+	offset: number,
+	payload: Uint8Array,
+	headroom = 0,
+): Uint8Array<ArrayBuffer> {
 	if (!isIndex(fileIndex)) throw new RangeError(`file index ${fileIndex} is out of range`);
 	if (!isCount(offset)) throw new RangeError(`offset ${offset} is not a safe non-negative integer`);
 	if (payload.length > MAX_PAYLOAD_BYTES)
 		throw new RangeError(`payload of ${payload.length} bytes is too large`);
-	const frame = new Uint8Array(DATA_HEADER_BYTES + payload.length);
-	const view = new DataView(frame.buffer);
+	const frame = new Uint8Array(headroom + DATA_HEADER_BYTES + payload.length);
+	const view = new DataView(frame.buffer, headroom);
 	view.setUint8(0, FRAME_DATA);
 	view.setUint32(1, fileIndex);
 	view.setUint32(5, Math.floor(offset / TWO_POW_32));
 	view.setUint32(9, offset % TWO_POW_32);
-	frame.set(payload, DATA_HEADER_BYTES);
+	frame.set(payload, headroom + DATA_HEADER_BYTES);
 	return frame;
 }
 

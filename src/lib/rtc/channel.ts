@@ -34,6 +34,8 @@ export class DataChannelPort implements FramePort {
 	private early: Uint8Array<ArrayBuffer>[] = [];
 	private earlyBytes = 0;
 	private readonly queue = new QueueTarget();
+	/** The channel carries the frame as it is. */
+	readonly headroom = 0;
 	/** Bytes handed to the channel so far; less what it still buffers, what has left. */
 	private sent = 0;
 	private roundTrip: number | null = null;

@@ -18,9 +18,11 @@ export interface FramePort {
 	readonly open: boolean;
 	/** The link's last measured round trip in milliseconds; null until one is known. */
 	readonly roundTripMs: number | null;
+	/** Bytes at the start of every frame handed to `send` that the port fills itself (its own header). */
+	readonly headroom: number;
 	/** Resolves once the port's send buffer has room; rejects with ChannelClosedError if it closes first. */
 	ready(): Promise<void>;
-	/** Queues one frame; call only while `open`, after `ready`. */
+	/** Queues one frame, its first `headroom` bytes left free; call only while `open`, after `ready`. */
 	send(frame: Uint8Array<ArrayBuffer>): void;
 	/**
 	 * Sets the one listener for incoming frames and for the close. Frames that arrived before it was set
@@ -61,17 +63,21 @@ export class FrameChannel {
 	}
 
 	/**
-	 * Sends once the port has room. `stillWanted` is checked at the last moment before the frame goes
-	 * out, so a send loop replaced while it waited (rewind, resume) never slips a stale frame in.
+	 * Sends once the port has room the frame `encode` makes, leaving the port's headroom free in front (so the
+	 * port adds its header without copying the frame). `stillWanted` is checked at the last moment before the
+	 * frame goes out, so a send loop replaced while it waited (rewind, resume) never slips a stale frame in.
 	 * Resolves false when the frame was dropped for that reason.
 	 */
-	async send(frame: Uint8Array<ArrayBuffer>, stillWanted: () => boolean = () => true): Promise<boolean> {
+	async send(
+		encode: (headroom: number) => Uint8Array<ArrayBuffer>,
+		stillWanted: () => boolean = () => true,
+	): Promise<boolean> {
 		const port = this.port;
 		if (!port) throw new ChannelClosedError();
 		await port.ready();
 		if (port !== this.port || !port.open) throw new ChannelClosedError();
 		if (!stillWanted()) return false;
-		port.send(frame);
+		port.send(encode(port.headroom));
 		return true;
 	}
 }

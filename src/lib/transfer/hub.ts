@@ -99,7 +99,7 @@ export class TransferHub {
 	}
 
 	async sendText(text: string): Promise<void> {
-		await this.channel.send(encodeControl({ t: 'text', text }));
+		await this.channel.send((headroom) => encodeControl({ t: 'text', text }, headroom));
 	}
 
 	find(id: string): Transfer | undefined {

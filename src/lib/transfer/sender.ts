@@ -228,7 +228,8 @@ export class OutgoingTransfer extends Transfer {
 					const chunkAt = Math.floor((piece * block.byteLength) / pieces);
 					const payload = block.subarray(chunkAt, Math.floor(((piece + 1) * block.byteLength) / pieces));
 					await this.window.waitFor(payload.byteLength);
-					if (!(await this.channel.send(encodeData(index, offset + at + chunkAt, payload), wanted))) return;
+					const encode = (headroom: number) => encodeData(index, offset + at + chunkAt, payload, headroom);
+					if (!(await this.channel.send(encode, wanted))) return;
 					this.window.onSent(payload.byteLength);
 					this.progressed(index, payload.byteLength);
 				}

@@ -85,14 +85,18 @@ export class StripedPort implements FramePort {
 		if (!this.open) throw new ChannelClosedError();
 	}
 
-	/** Sends on the lane with the least queued, so a lane held up by a loss gets less until it recovers. */
+	/** The sequence number goes in front of each frame, in room the frame was made with (no copy). */
+	readonly headroom = STRIPE_HEADER_BYTES;
+
+	/**
+	 * Sends on the lane with the least queued, so a lane held up by a loss gets less until it recovers. Lanes
+	 * take the message whole: a lane's own headroom must be 0.
+	 */
 	send(frame: Uint8Array<ArrayBuffer>): void {
 		const lane = this.lanes.reduce((best, next) => (next.buffered() < best.buffered() ? next : best));
-		const out = new Uint8Array(STRIPE_HEADER_BYTES + frame.byteLength);
-		new DataView(out.buffer).setUint32(0, this.nextOut);
-		out.set(frame, STRIPE_HEADER_BYTES);
+		new DataView(frame.buffer, frame.byteOffset, STRIPE_HEADER_BYTES).setUint32(0, this.nextOut);
 		this.nextOut = (this.nextOut + 1) >>> 0;
-		lane.port.send(out);
+		lane.port.send(frame);
 	}
 
 	listen(listener: PortListener): void {

@@ -147,7 +147,7 @@ export abstract class Transfer {
 	}
 
 	protected async send(message: ControlMessage, stillWanted?: () => boolean): Promise<void> {
-		await this.channel.send(encodeControl(message), stillWanted);
+		await this.channel.send((headroom) => encodeControl(message, headroom), stillWanted);
 	}
 
 	/** A transfer is done when no file is still open; done if at least one file arrived, else cancelled. */
