@@ -5,7 +5,7 @@ import {
 	MAX_DEVICE_NAME_CHARS,
 	REMEMBER_MESSAGES,
 	cleanDeviceName,
-	isNonceText,
+	isBase64Of32Bytes,
 } from '../../src/lib/protocol/remember';
 import { parseTagged } from '../../src/lib/protocol/validate';
 
@@ -52,7 +52,7 @@ describe('remember messages', () => {
 				error: 'nonce must be the base64 of 32 bytes',
 			});
 		}
-		expect(isNonceText(Buffer.alloc(32, 255).toString('base64'))).toBe(true);
+		expect(isBase64Of32Bytes(Buffer.alloc(32, 255).toString('base64'))).toBe(true);
 	});
 
 	it('refuses a name that is empty, too long, or not as cleanDeviceName leaves it', () => {

@@ -29,17 +29,21 @@ export function cleanDeviceName(name: string): string {
 	return cut === visible ? visible : withoutFormat(cut).trimEnd();
 }
 
-/** 32 bytes in standard base64, canonical: 43 characters whose last holds two zero bits, then "=". */
-export const isNonceText = (v: unknown): v is string =>
+/**
+ * 32 bytes (a nonce, a pairing secret) in standard base64, canonical: 43 characters whose last holds two
+ * zero bits, then "=".
+ */
+export const isBase64Of32Bytes = (v: unknown): v is string =>
 	isString(v) && /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/.test(v);
 
-const isDeviceName = (v: unknown): v is string => isString(v) && v !== '' && cleanDeviceName(v) === v;
+/** A device name as cleanDeviceName leaves it, not empty. */
+export const isDeviceName = (v: unknown): v is string => isString(v) && v !== '' && cleanDeviceName(v) === v;
 
 const name = rule(
 	isDeviceName,
 	`name must be 1 to ${MAX_DEVICE_NAME_CHARS} characters with no control or invisible formatting character, no space at either end or two in a row`,
 );
-const nonce = rule(isNonceText, 'nonce must be the base64 of 32 bytes');
+const nonce = rule(isBase64Of32Bytes, 'nonce must be the base64 of 32 bytes');
 
 /**
  * Every remember message, one line each. `remember-request` and `remember-accept` carry the sender's name
