@@ -4,7 +4,9 @@ import globals from 'globals';
 import ts from 'typescript-eslint';
 
 export default ts.config(
-	{ ignores: ['build/', '.svelte-kit/', '.wrangler/', 'node_modules/', 'test-results/'] },
+	{
+		ignores: ['build/', '.svelte-kit/', '.wrangler/', 'node_modules/', 'test-results/', 'src/lib/paraglide/'],
+	},
 	js.configs.recommended,
 	...ts.configs.recommended,
 	...svelte.configs.recommended,

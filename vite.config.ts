@@ -1,10 +1,13 @@
 // SvelteKit 3 takes its configuration here (it refuses to build when a svelte.config.js exists).
+import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import adapter from '@sveltejs/adapter-static';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vite';
+import { paraglideOptions } from './scripts/paraglide.ts';
 
 export default defineConfig({
 	plugins: [
+		paraglideVitePlugin(paraglideOptions),
 		sveltekit({
 			adapter: adapter({ pages: 'build', assets: 'build', fallback: '200.html', strict: true }),
 			// The page's <meta> policy needs worker-src too: qr-scanner decodes in a worker made from a blob: URL.

@@ -21,12 +21,17 @@ if (process.env.PAIRBEAM_NETNS !== '1') {
 }
 ensureLoopbackNamespace('scripts/test.ts', args);
 
-// tsconfig.json extends SvelteKit's generated `$app/tsconfig`; without it no test file can even load.
-const sync = spawnSync('node_modules/.bin/svelte-kit', ['sync'], { stdio: ['ignore', 'inherit', 'pipe'] });
-if (sync.status !== 0) {
-	process.stderr.write(sync.stderr ?? '');
-	finish(failedBeforeTests(`svelte-kit sync failed: ${sync.error?.message ?? errorIn(String(sync.stderr))}`));
+/** Runs a step every suite needs before its files can load; if it fails, the run ends saying why. */
+function prepare(what: string, command: string, commandArgs: string[]): void {
+	const step = spawnSync(command, commandArgs, { stdio: ['ignore', 'inherit', 'pipe'] });
+	if (step.status === 0) return;
+	process.stderr.write(step.stderr ?? '');
+	finish(failedBeforeTests(`${what} failed: ${step.error?.message ?? errorIn(String(step.stderr))}`));
 }
+// tsconfig.json extends SvelteKit's generated `$app/tsconfig`; without it no test file can even load.
+prepare('svelte-kit sync', 'node_modules/.bin/svelte-kit', ['sync']);
+// The compiled messages (src/lib/paraglide, generated, not in git) that the app's modules import.
+prepare('compiling messages', process.execPath, ['scripts/paraglide.ts']);
 
 mkdirSync('test-results', { recursive: true });
 const reportPath = 'test-results/vitest.json';
