@@ -1,0 +1,176 @@
+// One pairing's remember handshake on one device, as a state machine with no DOM, timers or I/O: the UI
+// feeds it taps, messages and the channel's close (with the time), and sends and stores what it answers.
+// Nothing is agreed until both devices said yes, and each side's nonce is fresh for every request.
+import { cleanDeviceName, type RememberMessage } from '../protocol/remember';
+import type { Role } from '../protocol/signaling';
+import { toBase64 } from '../transfer/blocks';
+import {
+	derivePairingSecret,
+	pairingCredentials,
+	pairingNonce,
+	type PairingCredentials,
+	type PairingNonces,
+} from './derive';
+import { fromBase64, type PairingRecord } from './store-records';
+
+/** The messages of the handshake itself; `forget` concerns a stored pairing, not this machine. */
+export type HandshakeMessage = Exclude<RememberMessage, { t: 'forget' }>;
+
+/** The QR session the two devices are in: where the secret comes from, and this device's seat. */
+export interface HandshakeContext {
+	key: string;
+	sessionId: string;
+	role: Role;
+}
+
+export type RememberState =
+	/** Nothing asked, or the last question ended without agreement. */
+	| { phase: 'idle' }
+	/** This device asked and waits for the other's answer. */
+	| { phase: 'requesting' }
+	/** The other device, `name`, asked: show Allow / Not now. */
+	| { phase: 'asked'; name: string }
+	/** Both agreed, in this session, to remember `name`. */
+	| { phase: 'remembered'; name: string };
+
+/** Both devices said yes: what `rememberedPairing` turns into the record to store. */
+export interface Agreement extends HandshakeContext {
+	nonces: PairingNonces;
+	/** The other device's name. */
+	name: string;
+	createdAt: number;
+}
+
+/** What the UI does after a tap, a message or a close: send, store, or tell the user (each when present). */
+export interface Step {
+	send?: HandshakeMessage;
+	agreed?: Agreement;
+	notice?: string;
+}
+
+const DECLINE: HandshakeMessage = { t: 'remember-decline' };
+const NOT_ASKED = 'The other device has not asked anything.';
+const UNASKED_ANSWER = 'The other device answered a question this device did not ask; it was ignored.';
+const ALREADY = 'These devices already remember each other.';
+
+export class RememberHandshake {
+	#confirmed = false;
+	#state: RememberState = { phase: 'idle' };
+	/** This device's nonce, from its request until the answer. */
+	#mine: Uint8Array | null = null;
+	/** The other device's nonce, from its request until this device answers. */
+	#theirs: Uint8Array | null = null;
+
+	constructor(private readonly context: HandshakeContext) {}
+
+	get state(): RememberState {
+		return this.#state;
+	}
+
+	/** The user confirmed the other device by its code; until then nothing is asked or allowed. */
+	confirmed(): void {
+		this.#confirmed = true;
+	}
+
+	/** The user tapped "Remember this device", this device being called `name`. */
+	remember(name: string, now: number): Step {
+		if (this.#state.phase === 'asked') return this.allow(name, now);
+		if (this.#state.phase === 'requesting') return { notice: 'Waiting for the other device to answer.' };
+		if (this.#state.phase === 'remembered') return { notice: ALREADY };
+		if (!this.#confirmed) {
+			return {
+				notice: 'Check that both devices show the same code and confirm it before remembering this device.',
+			};
+		}
+		const own = cleanDeviceName(name);
+		if (own === '') return { notice: 'Give this device a name before remembering it.' };
+		this.#mine = pairingNonce();
+		this.#state = { phase: 'requesting' };
+		return { send: { t: 'remember-request', name: own, nonce: toBase64(this.#mine) } };
+	}
+
+	/** The user tapped Allow on the other device's question. */
+	allow(name: string, now: number): Step {
+		if (this.#state.phase !== 'asked' || this.#theirs === null) return { notice: NOT_ASKED };
+		const own = cleanDeviceName(name);
+		if (own === '') return { notice: 'Give this device a name before remembering it.' };
+		const mine = pairingNonce();
+		return {
+			send: { t: 'remember-accept', name: own, nonce: toBase64(mine) },
+			agreed: this.#agree(this.#state.name, mine, this.#theirs, now),
+		};
+	}
+
+	/** The user tapped Not now. */
+	notNow(): Step {
+		if (this.#state.phase !== 'asked') return { notice: NOT_ASKED };
+		this.#reset();
+		return { send: DECLINE };
+	}
+
+	/** A handshake message from the other device, already checked by the frame parser. */
+	receive(message: HandshakeMessage, now: number): Step {
+		if (message.t === 'remember-request') return this.#asked(message.name, fromBase64(message.nonce), now);
+		if (this.#state.phase !== 'requesting' || this.#mine === null) return { notice: UNASKED_ANSWER };
+		if (message.t === 'remember-accept') {
+			return { agreed: this.#agree(message.name, this.#mine, fromBase64(message.nonce), now) };
+		}
+		this.#reset();
+		return { notice: 'The other device did not agree to remember this one. Nothing was stored.' };
+	}
+
+	/** The DataChannel closed: a question not yet answered ends with nothing stored. */
+	closed(): Step {
+		if (this.#state.phase !== 'requesting' && this.#state.phase !== 'asked') return {};
+		this.#reset();
+		return { notice: 'The connection closed before both devices agreed. Nothing was stored.' };
+	}
+
+	#asked(name: string, theirs: Uint8Array, now: number): Step {
+		switch (this.#state.phase) {
+			case 'asked':
+				return { notice: 'The other device asked again before this one answered; it was ignored.' };
+			case 'remembered':
+				return { send: DECLINE, notice: ALREADY };
+			case 'requesting':
+				// Both tapped at once: each request is the other's yes, and each side has both nonces.
+				return { agreed: this.#agree(name, this.#mine as Uint8Array, theirs, now) };
+		}
+		if (!this.#confirmed) {
+			return {
+				send: DECLINE,
+				notice: `“${name}” asked to remember this device before you confirmed its code, so it was refused. Nothing was stored.`,
+			};
+		}
+		this.#theirs = theirs;
+		this.#state = { phase: 'asked', name };
+		return {};
+	}
+
+	#agree(name: string, mine: Uint8Array, theirs: Uint8Array, now: number): Agreement {
+		this.#state = { phase: 'remembered', name };
+		this.#mine = this.#theirs = null;
+		const { key, sessionId, role } = this.context;
+		const nonces = role === 'host' ? { host: mine, guest: theirs } : { host: theirs, guest: mine };
+		return { key, sessionId, role, nonces, name, createdAt: now };
+	}
+
+	#reset(): void {
+		this.#state = { phase: 'idle' };
+		this.#mine = this.#theirs = null;
+	}
+}
+
+/** What to keep and what to register (`POST /api/pairings` with the id and both tokens) once both agreed. */
+export interface RememberedPairing {
+	record: PairingRecord;
+	credentials: PairingCredentials;
+}
+
+/** Derives the pairing both devices agreed on (derive.ts): the same id, secret and tokens on each. */
+export async function rememberedPairing(agreement: Agreement): Promise<RememberedPairing> {
+	const { key, sessionId, role, nonces, name, createdAt } = agreement;
+	const secret = await derivePairingSecret(key, sessionId, nonces);
+	const credentials = await pairingCredentials(secret);
+	return { record: { id: credentials.roomId, name, secret, role, createdAt }, credentials };
+}
