@@ -32,7 +32,7 @@ beforeAll(async () => {
 	signaling = await startRelayedSignaling(server.url, relay);
 	dir = makeDir();
 	file = makeFile(dir, 'over-broadband.bin', 4 * 1024 * 1024);
-	cutFile = makeFile(dir, 'cut-at-half.bin', 8 * 1024 * 1024);
+	cutFile = makeFile(dir, 'cut-at-half.bin', 16 * 1024 * 1024);
 });
 
 /** A receiver showing the code and a sender that joined it, both instrumented, connected through the relay. */
@@ -98,7 +98,7 @@ describe('an impaired network (userspace UDP relay, broadband profile)', () => {
 		expect(window).toBeLessThan(17 * 2 ** 20);
 	});
 
-	it('re-sends little after a cut at half of 8 MiB: a slow link does not queue seconds of data ahead', async () => {
+	it('re-sends little after a cut at half of 16 MiB: a slow link does not queue seconds of data ahead', async () => {
 		const { receiver, sender } = await pairedThroughRelay();
 		await sendFiles(sender, [cutFile.path]);
 		await accept(receiver);
@@ -117,9 +117,11 @@ describe('an impaired network (userspace UDP relay, broadband profile)', () => {
 			size: cutFile.size,
 			sha256: cutFile.sha256,
 		});
-		// What was queued past the cut, plus the unverified part of the block it fell in (at most 1 MiB).
+		// What was queued past the cut (four lanes' queues of at least 256 KiB, and their SCTP windows), frames
+		// held behind a gap, and the unverified part of the block it fell in (at most 1 MiB): measured 0.8 to 3.4
+		// MiB. Queues of a fixed 4 MiB a lane held seconds of data here: the same cut re-sent 8.00 MiB.
 		const resent = (await dataBytesSent(sender.page)) - cutFile.size;
-		console.log(`[e2e figures] broadband cut at 50% of 8 MiB re-sent ${(resent / 2 ** 20).toFixed(2)} MiB`);
-		expect(resent).toBeLessThanOrEqual(3 * 2 ** 20);
+		console.log(`[e2e figures] broadband cut at 50% of 16 MiB re-sent ${(resent / 2 ** 20).toFixed(2)} MiB`);
+		expect(resent).toBeLessThanOrEqual(4 * 2 ** 20);
 	});
 });
