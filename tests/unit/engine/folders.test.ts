@@ -100,6 +100,24 @@ describe('a folder end to end', () => {
 		expect(target.sinks.every((s, i) => s.sha256() === patternSha256(i % 5, i))).toBe(true);
 	});
 
+	it('delivers 50,000 files (MAX_FILES) with paths in one transfer', { timeout: 120_000 }, async () => {
+		const peers = new Pairing();
+		const files = Array.from({ length: MAX_FILES }, (_, i) =>
+			at(`tree/${i % 10}/${i % 100}/f${i}.txt`, i % 3, i),
+		);
+		expect(peers.sender.hub.send(files)).toBeNull();
+		await until(() => peers.receiver.hub.transfers.length > 0, 'the offer');
+		const target = new MemoryTarget({ keepBytes: false });
+		await peers.incoming.accept(target);
+		await peers.finished();
+		expect([peers.outgoing.status, peers.incoming.status]).toEqual(['done', 'done']);
+		expect(target.sinks.length).toBe(MAX_FILES);
+		expect(target.sinks.at(-1)?.meta.path).toBe(`tree/9/99/f${MAX_FILES - 1}.txt`);
+		expect(target.sinks.every((s, i) => s.state === 'closed' && s.sha256() === patternSha256(i % 3, i))).toBe(
+			true,
+		);
+	});
+
 	it('offers again, whole, an offer whose frames the link lost half-way', async () => {
 		const peers = new Pairing();
 		const files = Array.from({ length: 4_000 }, (_, i) => at(`deep/folder/name/file-${i}.txt`, 1, i));
