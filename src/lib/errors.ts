@@ -1,5 +1,15 @@
 // Errors are values the UI shows as they are: what happened, in plain words, and what to do next.
 // Code that can fail returns or reports one of these instead of throwing raw exceptions at the UI.
+// Errors worded here are read in the language the user has chosen when they are shown (`localError`).
+import * as en from './paraglide/messages/en.js';
+
+type Compiled = typeof en;
+/** The compiled messages of one language (every language's module has the same functions as English's). */
+export type Messages = {
+	[K in keyof Compiled]: keyof Parameters<Compiled[K]>[0] extends never
+		? () => string
+		: (inputs: Parameters<Compiled[K]>[0]) => string;
+};
 
 export interface UserError {
 	message: string;
@@ -8,38 +18,71 @@ export interface UserError {
 
 export const userError = (message: string, hint: string): UserError => ({ message, hint });
 
+/** English, the language every page starts in (its functions take no inputs where they need none). */
+export const english = en as unknown as Messages;
+
+let current: () => Messages = () => english;
+
+/** The UI hands in where the chosen language's messages are, so errors read in it (and follow a switch). */
+export function speakWith(messages: () => Messages): void {
+	current = messages;
+}
+
+/** An error worded by the messages of the language shown when it is read, not when it happened. */
+export function localError(message: (m: Messages) => string, hint: (m: Messages) => string): UserError {
+	return {
+		get message() {
+			return message(current());
+		},
+		get hint() {
+			return hint(current());
+		},
+	};
+}
+
+/**
+ * Text from elsewhere (a file name, a host) set inside a sentence, with its own direction: an Arabic name
+ * in an English sentence, or a Latin one in Arabic, keeps its characters in order (Unicode FSI … PDI).
+ */
+export const isolate = (text: string): string => `\u2068${text}\u2069`;
+
 /** Names DOMExceptions from file and picker APIs in plain words. */
 export function fileError(error: unknown, fileName: string): UserError {
-	const name = error instanceof DOMException ? error.name : '';
-	switch (name) {
+	const name = isolate(fileName);
+	switch (error instanceof DOMException ? error.name : '') {
 		case 'QuotaExceededError':
-			return userError(
-				`Not enough disk space to save “${fileName}”.`,
-				'Free some space, then send it again.',
+			return localError(
+				(m) => m.file_error_space({ name }),
+				(m) => m.file_error_space_hint(),
 			);
 		case 'NotAllowedError':
 		case 'SecurityError':
-			return userError(
-				`Pairbeam was not allowed to save “${fileName}”.`,
-				'Choose another folder, or allow access when the browser asks.',
+			return localError(
+				(m) => m.file_error_denied({ name }),
+				(m) => m.file_error_denied_hint(),
 			);
 		case 'NotFoundError':
-			return userError(`“${fileName}” is no longer there.`, 'It was moved or deleted; pick it again.');
+			return localError(
+				(m) => m.file_error_gone({ name }),
+				(m) => m.file_error_gone_hint(),
+			);
 		case 'NotReadableError':
-			return userError(
-				`“${fileName}” could not be read.`,
-				'Check that the file still exists, then pick it again.',
+			return localError(
+				(m) => m.file_error_unreadable({ name }),
+				(m) => m.file_error_unreadable_hint(),
 			);
-		default:
-			return userError(
-				`Something went wrong with “${fileName}”: ${error instanceof Error ? error.message : String(error)}`,
-				'Try again; if it keeps happening, reload the page.',
+		default: {
+			const reason = error instanceof Error ? error.message : String(error);
+			return localError(
+				(m) => m.file_error_other({ name, reason }),
+				(m) => m.file_error_other_hint(),
 			);
+		}
 	}
 }
 
 export const peerGone = (): UserError =>
-	userError(
-		'The other device disconnected.',
-		'Files that did not finish were not saved. Pair again to retry.',
+	localError(
+		(m) => m.peer_gone(),
+		(m) => m.peer_gone_hint(),
 	);

@@ -1,10 +1,10 @@
 // A scanned QR code is untrusted input: only a pairing link of this very site is joined. Anything else
 // (another site, a look-alike link, plain text) is refused in plain words and never opened.
-import { userError, type UserError } from '../errors';
+import { localError, type Messages, type UserError } from '../errors';
 import { DEEP_LINK_PATH, parseDeepLink, type PairingLink } from '../session/deep-link';
 import type { Result } from '../protocol/validate';
 
-const HINT = 'Scan the QR code Pairbeam shows on the other device, or paste its link below.';
+const hint = (m: Messages): string => m.scan_hint();
 
 function parseUrl(text: string): URL | null {
 	try {
@@ -19,16 +19,17 @@ export function checkScannedLink(text: string, origin: string): Result<PairingLi
 	if (!url || url.pathname !== DEEP_LINK_PATH) {
 		return {
 			ok: false,
-			error: userError('This QR code is not a Pairbeam pairing code. It was not opened.', HINT),
+			error: localError((m) => m.scan_not_pairbeam(), hint),
 		};
 	}
 	if (url.origin !== origin) {
 		return {
 			ok: false,
-			error: userError(`This QR code leads to another site (${url.host}). It was not opened.`, HINT),
+			error: localError((m) => m.scan_other_site({ host: url.host }), hint),
 		};
 	}
 	const parsed = parseDeepLink(url.href);
-	if (!parsed.ok) return { ok: false, error: userError(`${parsed.error}.`, HINT) };
+	if (!parsed.ok)
+		return { ok: false, error: localError((m) => m.scan_bad_link({ reason: parsed.error }), hint) };
 	return parsed;
 }

@@ -2,8 +2,7 @@
 // Any site can POST to the share target, so a share is only shown until the user keeps it: nothing is
 // queued or sent before that tap. The UI hands in what the inbox may do (hooks) and shows it the app's
 // state (view), so this layer never imports the UI.
-import { userError, type UserError } from '../errors';
-import { formatBytes } from '../transfer/progress';
+import { localError, type UserError } from '../errors';
 import {
 	deleteShare,
 	deleteSharedFile,
@@ -24,6 +23,8 @@ export interface ShareHooks {
 	sendText(text: string): void;
 	/** Takes files off the send queue: the user left the session before they were sent. */
 	unqueue(files: readonly File[]): void;
+	/** Writes a size in the language shown (the inbox names its size cap in a refusal). */
+	size(bytes: number): string;
 }
 
 /** What the inbox sees of the app after each change. */
@@ -45,21 +46,22 @@ interface StoredFile {
 }
 
 const gone = (): UserError =>
-	userError(
-		'The shared files are no longer here.',
-		'Share them to Pairbeam again, or pick them with Send files.',
+	localError(
+		(m) => m.share_gone(),
+		(m) => m.share_gone_hint(),
 	);
 
-const refusals: Record<RefusedReason, () => UserError> = {
-	[TOO_LARGE]: () =>
-		userError(
-			`Pairbeam did not keep what was shared: shared files may take up ${formatBytes(MAX_SHARED_BYTES)} in all, and this is more.`,
-			'Pick large files with Send files instead (they are read from the device as they are sent, with no size limit), or first send or remove shared files still waiting.',
+/** Why the service worker refused a share; the size cap is written by the UI's formatter (`ShareHooks.size`). */
+const refusals: Record<RefusedReason, (size: (bytes: number) => string) => UserError> = {
+	[TOO_LARGE]: (size) =>
+		localError(
+			(m) => m.share_too_large({ size: size(MAX_SHARED_BYTES) }),
+			(m) => m.share_too_large_hint(),
 		),
 	[NOT_STORED]: () =>
-		userError(
-			'Pairbeam could not store what was shared; the device may be out of space.',
-			'Free some space and share again, or pick the files with Send files.',
+		localError(
+			(m) => m.share_not_stored(),
+			(m) => m.share_not_stored_hint(),
 		),
 };
 
@@ -91,7 +93,7 @@ export class ShareInbox {
 
 	/** The service worker refused a share: say why. */
 	refused(reason: RefusedReason): void {
-		this.problem = refusals[reason]();
+		this.problem = refusals[reason]((bytes) => this.hooks.size(bytes));
 	}
 
 	/** The user keeps the share: its files are queued, its text waits for the session. */

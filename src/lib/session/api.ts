@@ -1,5 +1,5 @@
 import { isSessionId, isSessionToken } from '../protocol/signaling';
-import { userError, type UserError } from '../errors';
+import { localError, type Messages, type UserError } from '../errors';
 import type { Result } from '../protocol/validate';
 
 export interface CreatedSession {
@@ -9,9 +9,9 @@ export interface CreatedSession {
 }
 
 const unreachable = (): UserError =>
-	userError(
-		'Cannot reach the Pairbeam server.',
-		'Check your connection; Pairbeam will keep what you picked and you can try again.',
+	localError(
+		(m) => m.server_unreachable(),
+		(m) => m.server_unreachable_hint(),
 	);
 
 /** POST /api/sessions, with the server's own reason in plain words when it says no. */
@@ -28,10 +28,17 @@ export async function requestSession(
 	if (res.status === 201 && body && isSessionId(body.id) && isSessionToken(body.token)) {
 		return { ok: true, value: { id: body.id, token: body.token, expiresAt: Number(body.expiresAt) } };
 	}
-	const message = typeof body?.message === 'string' ? body.message : `The server answered ${res.status}.`;
-	if (res.status === 429) return { ok: false, error: userError(message, 'Wait a minute, then try again.') };
-	if (res.status === 401) {
-		return { ok: false, error: userError(message, 'This Pairbeam server only lets signed-in users pair.') };
-	}
-	return { ok: false, error: userError(`Could not start pairing. ${message}`, 'Try again in a moment.') };
+	// The server's own reason is in English (it does not know the user's language); ours frames it.
+	const { status } = res;
+	const reason = (m: Messages): string =>
+		typeof body?.message === 'string' ? body.message : m.server_answered({ status });
+	if (status === 429) return { ok: false, error: localError(reason, (m) => m.server_busy_hint()) };
+	if (status === 401) return { ok: false, error: localError(reason, (m) => m.server_sign_in_hint()) };
+	return {
+		ok: false,
+		error: localError(
+			(m) => m.server_no_session({ reason: reason(m) }),
+			(m) => m.server_no_session_hint(),
+		),
+	};
 }

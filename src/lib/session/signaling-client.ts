@@ -2,7 +2,7 @@
 // frame with the shared validators, and reconnect with backoff when the socket drops for network reasons.
 // The seat secret from `joined` lives only in memory and goes with every rejoin: it is what lets this device,
 // and nobody else with the link, take its seat back after a drop.
-import { userError, type UserError } from '../errors';
+import { localError, type UserError } from '../errors';
 import { CloseCode, parseServerMessage, type ServerMessage, type SignalData } from '../protocol/signaling';
 
 export interface SignalingEvents {
@@ -13,30 +13,39 @@ export interface SignalingEvents {
 
 const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
 
+const lost = (): UserError =>
+	localError(
+		(m) => m.signal_lost(),
+		(m) => m.signal_lost_hint(),
+	);
+
 /** Close codes after which retrying cannot help, with what to tell the user. */
 export function closeReason(code: number, reason: string): { error: UserError; final: boolean } {
 	switch (code) {
 		case CloseCode.wrongToken:
-			return { error: userError('This pairing link is not valid.', 'Scan the QR code again.'), final: true };
+			return {
+				error: localError(
+					(m) => m.signal_invalid_link(),
+					(m) => m.signal_invalid_link_hint(),
+				),
+				final: true,
+			};
 		case CloseCode.noSession:
 			return {
-				error: userError(
-					'This pairing session has ended or expired.',
-					'Start a new one and scan the new code.',
+				error: localError(
+					(m) => m.signal_ended(),
+					(m) => m.signal_ended_hint(),
 				),
 				final: true,
 			};
 		case CloseCode.replaced:
 			// Only a socket with our seat secret replaces ours: one of our own, in a reconnect race.
-			return {
-				error: userError('Lost the connection to the Pairbeam server.', 'Reconnecting…'),
-				final: false,
-			};
+			return { error: lost(), final: false };
 		case CloseCode.full:
 			return {
-				error: userError(
-					'Two devices are already paired in this session.',
-					'Start a new session for this device.',
+				error: localError(
+					(m) => m.signal_full(),
+					(m) => m.signal_full_hint(),
 				),
 				final: true,
 			};
@@ -44,14 +53,14 @@ export function closeReason(code: number, reason: string): { error: UserError; f
 		case CloseCode.malformed:
 		case CloseCode.tooLarge:
 			return {
-				error: userError(`The server refused this connection: ${reason}`, 'Reload and pair again.'),
+				error: localError(
+					(m) => m.signal_refused({ reason }),
+					(m) => m.signal_reload_hint(),
+				),
 				final: true,
 			};
 		default:
-			return {
-				error: userError('Lost the connection to the Pairbeam server.', 'Reconnecting…'),
-				final: false,
-			};
+			return { error: lost(), final: false };
 	}
 }
 
@@ -100,7 +109,12 @@ export class SignalingClient {
 			this.events.down(
 				retrying
 					? error
-					: userError(error.message, final ? error.hint : 'Check your connection, then reload.'),
+					: final
+						? error
+						: localError(
+								() => error.message,
+								(m) => m.signal_lost_final_hint(),
+							),
 				retrying,
 			);
 			if (retrying) this.retryTimer = setTimeout(() => this.connect(), RETRY_DELAYS_MS[this.attempt++]);
@@ -136,7 +150,10 @@ export class SignalingClient {
 
 	private protocolFailure(reason: string): void {
 		this.events.down(
-			userError(`The server sent something unexpected (${reason}).`, 'Reload and pair again.'),
+			localError(
+				(m) => m.signal_unexpected({ reason }),
+				(m) => m.signal_reload_hint(),
+			),
 			false,
 		);
 		this.close();

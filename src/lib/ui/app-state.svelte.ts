@@ -1,6 +1,6 @@
 // The one place UI state lives: screens read these runes, buttons call these methods. Transfer progress
 // is copied from the engine at most every 200 ms, so a 30 MB/s stream does not re-render per chunk.
-import { userError, type UserError } from '../errors';
+import { localError, type UserError } from '../errors';
 import { requestSession } from '../session/api';
 import { Connection, type ConnectionState } from '../session/connection';
 import { formatDeepLink, randomKey, shortCode, type PairingLink } from '../session/deep-link';
@@ -8,12 +8,21 @@ import { hasFileSystemAccess, pickSaveTarget } from '../sinks/fs-access';
 import { hasOpfsWritable, opfsDownloadTarget } from '../sinks/opfs-download';
 import type { SaveTarget } from '../sinks/sink';
 import { isFinished, type TransferView } from '../transfer/types';
+import { m } from './i18n.svelte';
 import { WakeLock } from './wake-lock';
 
 export type Screen = 'home' | 'session';
 export type Intent = 'receive' | 'send';
 
 const REFRESH_MS = 200;
+
+/** What the screen reader hears when a transfer ends, by how it ended. */
+const finished = {
+	done: m.announce_done,
+	declined: m.announce_declined,
+	cancelled: m.announce_cancelled,
+	failed: m.announce_failed,
+};
 
 export class AppState {
 	screen = $state<Screen>('home');
@@ -93,7 +102,7 @@ export class AppState {
 		if (!this.session) return;
 		const problem = this.session.confirm(code);
 		this.report(problem);
-		if (!problem) this.announce(`Sending to the device showing ${code}.`);
+		if (!problem) this.announce(m.announce_sending_to({ code }));
 	}
 
 	/** Accept an offer. Must run inside the click: the save pickers need the user's gesture. */
@@ -105,9 +114,9 @@ export class AppState {
 		if (hasFileSystemAccess()) target = pickSaveTarget(files);
 		else if (hasOpfsWritable()) target = opfsDownloadTarget(id);
 		else {
-			this.error = userError(
-				'This browser cannot save large files as they arrive.',
-				'Open Pairbeam in a current Chrome, Edge, Firefox or Safari.',
+			this.error = localError(
+				(m) => m.error_cannot_save(),
+				(m) => m.error_cannot_save_hint(),
 			);
 			return;
 		}
@@ -115,9 +124,12 @@ export class AppState {
 			(chosen) => session.accept(id, chosen),
 			(error: unknown) => {
 				if (error instanceof DOMException && error.name === 'AbortError') {
-					this.announce('No place to save was chosen. Choose one to accept, or decline.');
+					this.announce(m.announce_no_place());
 				} else {
-					this.error = userError(`Could not open a place to save: ${String(error)}`, 'Try Accept again.');
+					this.error = localError(
+						(m) => m.error_save_place({ reason: String(error) }),
+						(m) => m.error_save_place_hint(),
+					);
 				}
 			},
 		);
@@ -166,7 +178,7 @@ export class AppState {
 			changed: () => this.scheduleRefresh(),
 			text: (text) => {
 				this.texts = [...this.texts, text];
-				this.announce('A text message arrived.');
+				this.announce(m.announce_text());
 			},
 		});
 		this.session = session;
@@ -206,13 +218,9 @@ export class AppState {
 		this.confirmed = session.confirmed;
 		const waiting = this.queued.length > 0 || this.heldTexts.length > 0;
 		const confirmCode = waiting ? session.awaitingConfirmation : null;
-		if (before !== 'connected' && session.state === 'connected')
-			this.announce('Connected to the other device.');
-		if (confirmCode && confirmCode !== this.confirmCode) {
-			this.announce(
-				`A device showing ${confirmCode} is connected. If the other screen shows the same code, press Send to the device showing ${confirmCode}.`,
-			);
-		}
+		if (before !== 'connected' && session.state === 'connected') this.announce(m.announce_connected());
+		if (confirmCode && confirmCode !== this.confirmCode)
+			this.announce(m.announce_confirm({ code: confirmCode }));
 		this.confirmCode = confirmCode;
 		const previous: Record<string, TransferView['status']> = Object.fromEntries(
 			this.transfers.map((t) => [t.id, t.status]),
@@ -221,8 +229,8 @@ export class AppState {
 		for (const t of this.transfers) {
 			const was = previous[t.id];
 			if (was === t.status) continue;
-			if (t.status === 'incoming') this.announce(`The other device wants to send ${t.files.length} file(s).`);
-			if (isFinished(t.status) && was) this.announce(`Transfer ${t.status}.`);
+			if (t.status === 'incoming') this.announce(m.announce_incoming({ count: t.files.length }));
+			if (isFinished(t.status) && was) this.announce(finished[t.status as keyof typeof finished]());
 		}
 		void this.wakeLock.set(this.transfers.some((t) => t.status === 'active'));
 	}
