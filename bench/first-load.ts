@@ -1,5 +1,9 @@
 // First paint and bytes of the app shell, on a first visit (network) and on an offline visit served by
-// the service worker; bytes are what the page fetched from the network (CDP encodedDataLength).
+// the service worker; bytes are what the page fetched from the network (CDP encodedDataLength). And, from
+// the built files, the gzipped bytes an English first load needs, of which the messages and their runtime.
+import { readFileSync } from 'node:fs';
+import { dirname, join, normalize } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { launchPeer, openApp } from '../tests/harness/browser.ts';
 
 export interface LoadResult {
@@ -57,4 +61,66 @@ export async function firstLoad(origin: string): Promise<FirstLoad> {
 	} finally {
 		await peer.close();
 	}
+}
+
+export interface FirstLoadGzip {
+	/** The page, its stylesheets and every module it loads before it runs, each gzipped. */
+	bytes: number;
+	/** Of that, the chunk with the English messages, Paraglide's runtime and the language state. */
+	languageBytes: number;
+	/** Each other language's messages, gzipped: fetched only when that language is shown. */
+	locales: Record<string, number>;
+}
+
+const gzipped = (path: string): number => gzipSync(readFileSync(path)).length;
+
+/**
+ * What an English first visit to / downloads from the built app (`build/`), gzipped at zlib's default level:
+ * the prerendered page, its stylesheets and modulepreloads, and every module those import statically
+ * (dynamic imports, such as the other languages' messages, load later and only when used).
+ */
+export function firstLoadGzip(
+	buildDir = 'build',
+	manifestPath = '.svelte-kit/output/client/.vite/manifest.json',
+): FirstLoadGzip {
+	const html = readFileSync(join(buildDir, 'index.html'), 'utf8');
+	const files = new Set(
+		[...html.matchAll(/(?:href="|import\(")\.\/(_app\/[^"]+\.(?:js|css))"/g)].map(([, path]) => path),
+	);
+	const pending = [...files].filter((path) => path.endsWith('.js'));
+	for (let path = pending.pop(); path; path = pending.pop()) {
+		const source = readFileSync(join(buildDir, path), 'utf8');
+		for (const [, imported] of source.matchAll(/(?:from|import)\s*"(\.{1,2}\/[^"]+\.js)"/g)) {
+			const resolved = normalize(join(dirname(path), imported));
+			if (!files.has(resolved)) pending.push(resolved);
+			files.add(resolved);
+		}
+	}
+	const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<
+		string,
+		{ file: string; name?: string; src?: string; isDynamicEntry?: boolean }
+	>;
+	const chunks = Object.values(manifest);
+	const language = chunks.find((chunk) => chunk.name === 'i18n.svelte' && files.has(chunk.file));
+	const locales = Object.fromEntries(
+		chunks
+			.filter((chunk) => chunk.isDynamicEntry && chunk.src?.startsWith('src/lib/paraglide/messages/'))
+			.map((chunk) => [chunk.name ?? chunk.file, gzipped(join(buildDir, chunk.file))]),
+	);
+	return {
+		bytes:
+			gzipped(join(buildDir, 'index.html')) +
+			[...files].reduce((sum, path) => sum + gzipped(join(buildDir, path)), 0),
+		languageBytes: language ? gzipped(join(buildDir, language.file)) : 0,
+		locales,
+	};
+}
+
+/** One line for the bench log. */
+export function describeFirstLoadGzip({ bytes, languageBytes, locales }: FirstLoadGzip): string {
+	const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+	const others = Object.entries(locales)
+		.map(([locale, size]) => `${locale} ${kib(size)}`)
+		.join(', ');
+	return `first load of / in English, gzip: ${kib(bytes)}, of which messages and runtime ${kib(languageBytes)}; other languages when chosen: ${others}`;
 }

@@ -11,7 +11,7 @@ import { makeDir, makeFile } from '../tests/harness/files.ts';
 import { startServer } from '../tests/harness/server.ts';
 import { connectTimes } from './connect.ts';
 import { profileTransfers } from './cpu-profile.ts';
-import { firstLoad } from './first-load.ts';
+import { describeFirstLoadGzip, firstLoad, firstLoadGzip } from './first-load.ts';
 import { signalingLoad } from './signaling.ts';
 import { measureNetwork, type NetworkResult } from './networks.ts';
 import { median, mbPerSecond, mib, percentile } from './stats.ts';
@@ -232,6 +232,7 @@ function sizeText(bytes: number): string {
 }
 
 execSync('npm run --silent build', { stdio: 'inherit' });
+log(describeFirstLoadGzip(firstLoadGzip()));
 const server = await startServer({
 	skipBuild: true,
 	vars: { STUN_URLS: '', CREATE_LIMIT_PER_MINUTE: '1000000' },
