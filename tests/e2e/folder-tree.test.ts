@@ -2,19 +2,22 @@
 // it over (a directory handle), the sinks recreate it in a folder that already holds a folder and a file of
 // the names it brings. The modules are bundled for the page as they are; the UI cannot send folders yet.
 import { createHash } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { build, type Rolldown } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAVED_DIR, launchPeer, type Peer } from '../harness/browser';
+import { makeDir } from '../harness/files';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The modules under test as one script that puts them on `window.folders`. */
 async function bundle(): Promise<string> {
 	const entry = [
-		`export { collect } from '${ROOT}src/lib/sources/picked.ts';`,
+		`export { collect, fromRelativePaths } from '${ROOT}src/lib/sources/picked.ts';`,
 		`export { handleNode } from '${ROOT}src/lib/sources/browser.ts';`,
 		`export { NewTree } from '${ROOT}src/lib/sinks/new-file.ts';`,
 		`export { handleSink } from '${ROOT}src/lib/sinks/handle-sink.ts';`,
@@ -56,12 +59,14 @@ let server: Server;
 let origin: string;
 let peer: Peer;
 let script: string;
+/** The sent folder written to disk, for the folder input. */
+let disk: string | undefined;
 
 beforeAll(async () => {
 	script = await bundle();
 	server = createServer((_request, response) => {
 		response.setHeader('content-type', 'text/html; charset=utf-8');
-		response.end('<!doctype html><title>folder tree</title>');
+		response.end('<!doctype html><title>folder tree</title><input type="file" webkitdirectory>');
 	});
 	await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
 	origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
@@ -72,6 +77,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await peer?.close();
+	if (disk) rmSync(disk, { recursive: true, force: true });
 	server?.closeAllConnections();
 	if (server) await new Promise((closed) => server.close(closed));
 });
@@ -207,5 +213,31 @@ describe('a folder in real Chromium', () => {
 			].sort(),
 		);
 		expect(peer.errors).toEqual([]);
+	});
+});
+
+describe('a folder picked with a folder input in real Chromium', () => {
+	it('gives each file its path in the folder, the picked folder’s name first', async () => {
+		disk = makeDir();
+		for (const [path, text] of Object.entries(SENT)) {
+			mkdirSync(dirname(join(disk, path)), { recursive: true });
+			writeFileSync(join(disk, path), text);
+		}
+		await peer.page.locator('input[webkitdirectory]').setInputFiles(join(disk, 'Fotos 日本'));
+		const picked = await peer.page.evaluate(() => {
+			type Picked = { files: { name: string; path?: string; size: number }[]; folders: string[] };
+			const { fromRelativePaths } = (
+				window as unknown as { folders: { fromRelativePaths(f: FileList): Picked } }
+			).folders;
+			const input = document.querySelector<HTMLInputElement>('input[webkitdirectory]');
+			const { files, folders } = fromRelativePaths(input?.files ?? new DataTransfer().files);
+			return { files: files.map((f) => [f.name, f.path, f.size]), folders };
+		});
+		expect(picked).toEqual({
+			files: Object.entries(SENT)
+				.sort(([a], [b]) => (a < b ? -1 : 1))
+				.map(([path, text]) => [path.slice(path.lastIndexOf('/') + 1), path, text.length]),
+			folders: [],
+		});
 	});
 });
