@@ -55,7 +55,9 @@ type ItemWithHandle = DataTransferItem & { getAsFileSystemHandle?(): Promise<Fil
 
 /** What one dropped item is: its handle where the browser gives one, else its entry, else its file. */
 function itemNode(item: ItemWithHandle): Promise<SourceNode | null> {
-	const handle = item.getAsFileSystemHandle?.() ?? Promise.resolve(null);
+	// What does not come from the file system (an image dragged from a page) may have no handle: its entry
+	// or its file then serves.
+	const handle = item.getAsFileSystemHandle?.().catch(() => null) ?? Promise.resolve(null);
 	const entry = item.webkitGetAsEntry?.() ?? null;
 	const file = item.getAsFile();
 	return handle.then((found) => {
