@@ -15,25 +15,32 @@ const KEY = 'Q1w2E3r4T5y6U7i8O9p0A1s2D3f4G5h6';
 const SESSION = 'AbCdEfGhIjKlMnOpQrSt';
 const NOW = 1_796_000_000_000;
 
-function pair({ confirmed = true } = {}) {
-	const host = new RememberHandshake({ key: KEY, sessionId: SESSION, role: 'host' });
-	const guest = new RememberHandshake({ key: KEY, sessionId: SESSION, role: 'guest' });
-	if (confirmed) {
-		host.confirmed();
-		guest.confirmed();
-	}
+/** Two devices; `gates` stands for each one's send gate: whether its user confirmed the other device. */
+function pair(gates = { host: true, guest: true }) {
+	const host = new RememberHandshake({
+		key: KEY,
+		sessionId: SESSION,
+		role: 'host',
+		confirmed: () => gates.host,
+	});
+	const guest = new RememberHandshake({
+		key: KEY,
+		sessionId: SESSION,
+		role: 'guest',
+		confirmed: () => gates.guest,
+	});
 	return { host, guest };
 }
 
 /** The message a step sends; fails the test when it sends none. */
 function sent(step: Step): Exclude<RememberMessage, { t: 'forget' }> {
-	if (!step.send) throw new Error(`expected a message, got ${JSON.stringify(step)}`);
+	if (!step.send) throw new Error(`expected a message, got none (${step.notice})`);
 	return step.send;
 }
 
 /** The step's agreement; fails the test when there is none. */
 function agreed(step: Step): Agreement {
-	if (!step.agreed) throw new Error(`expected an agreement, got ${JSON.stringify(step)}`);
+	if (!step.agreed) throw new Error(`expected an agreement, got none (${step.notice})`);
 	return step.agreed;
 }
 
@@ -118,18 +125,19 @@ describe('the remember handshake', () => {
 		expect(second.nonce).not.toBe(first.nonce);
 	});
 
-	it('refuses to ask before this device confirmed the code', () => {
-		const { host } = pair({ confirmed: false });
+	it('refuses to ask before this device confirmed the code, and asks once it did', () => {
+		const gates = { host: false, guest: true };
+		const { host } = pair(gates);
 		expect(host.remember('Laptop', NOW)).toEqual({
 			notice: 'Check that both devices show the same code and confirm it before remembering this device.',
 		});
 		expect(host.state).toEqual({ phase: 'idle' });
+		gates.host = true;
+		expect(sent(host.remember('Laptop', NOW)).t).toBe('remember-request');
 	});
 
 	it('declines a request that comes before this device confirmed the code', () => {
-		const host = new RememberHandshake({ key: KEY, sessionId: SESSION, role: 'host' });
-		const guest = new RememberHandshake({ key: KEY, sessionId: SESSION, role: 'guest' });
-		guest.confirmed();
+		const { host, guest } = pair({ host: false, guest: true });
 		const step = host.receive(sent(guest.remember('Phone', NOW)), NOW);
 		expect(step).toEqual({
 			send: { t: 'remember-decline' },
@@ -138,6 +146,17 @@ describe('the remember handshake', () => {
 		});
 		expect(host.state).toEqual({ phase: 'idle' });
 		expect(guest.receive(sent(step), NOW).agreed).toBeUndefined();
+		expect(guest.state).toEqual({ phase: 'idle' });
+	});
+
+	it('asks its gate at every step: a device that took the other seat since is not confirmed', () => {
+		const gates = { host: true, guest: true };
+		const { host, guest } = pair(gates);
+		const request = sent(host.remember('Laptop', NOW));
+		host.closed();
+		guest.closed();
+		gates.guest = false;
+		expect(guest.receive(request, NOW).send).toEqual({ t: 'remember-decline' });
 		expect(guest.state).toEqual({ phase: 'idle' });
 	});
 

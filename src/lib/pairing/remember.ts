@@ -17,10 +17,18 @@ import { fromBase64, type PairingRecord } from './store-records';
 export type HandshakeMessage = Exclude<RememberMessage, { t: 'forget' }>;
 
 /** The QR session the two devices are in: where the secret comes from, and this device's seat. */
-export interface HandshakeContext {
+export interface PairingSession {
 	key: string;
 	sessionId: string;
 	role: Role;
+}
+
+export interface HandshakeContext extends PairingSession {
+	/**
+	 * Whether this device's user confirmed, by its code, the device now on the other end: the send gate's
+	 * `confirmed`, asked at every step, since the confirmation ends when another device takes the seat.
+	 */
+	confirmed(): boolean;
 }
 
 export type RememberState =
@@ -34,7 +42,7 @@ export type RememberState =
 	| { phase: 'remembered'; name: string };
 
 /** Both devices said yes: what `rememberedPairing` turns into the record to store. */
-export interface Agreement extends HandshakeContext {
+export interface Agreement extends PairingSession {
 	nonces: PairingNonces;
 	/** The other device's name. */
 	name: string;
@@ -54,7 +62,6 @@ const UNASKED_ANSWER = 'The other device answered a question this device did not
 const ALREADY = 'These devices already remember each other.';
 
 export class RememberHandshake {
-	#confirmed = false;
 	#state: RememberState = { phase: 'idle' };
 	/** This device's nonce, from its request until the answer. */
 	#mine: Uint8Array | null = null;
@@ -67,17 +74,12 @@ export class RememberHandshake {
 		return this.#state;
 	}
 
-	/** The user confirmed the other device by its code; until then nothing is asked or allowed. */
-	confirmed(): void {
-		this.#confirmed = true;
-	}
-
 	/** The user tapped "Remember this device", this device being called `name`. */
 	remember(name: string, now: number): Step {
 		if (this.#state.phase === 'asked') return this.allow(name, now);
 		if (this.#state.phase === 'requesting') return { notice: 'Waiting for the other device to answer.' };
 		if (this.#state.phase === 'remembered') return { notice: ALREADY };
-		if (!this.#confirmed) {
+		if (!this.context.confirmed()) {
 			return {
 				notice: 'Check that both devices show the same code and confirm it before remembering this device.',
 			};
@@ -134,9 +136,9 @@ export class RememberHandshake {
 				return { send: DECLINE, notice: ALREADY };
 			case 'requesting':
 				// Both tapped at once: each request is the other's yes, and each side has both nonces.
-				return { agreed: this.#agree(name, this.#mine as Uint8Array, theirs, now) };
+				if (this.#mine !== null) return { agreed: this.#agree(name, this.#mine, theirs, now) };
 		}
-		if (!this.#confirmed) {
+		if (!this.context.confirmed()) {
 			return {
 				send: DECLINE,
 				notice: `“${name}” asked to remember this device before you confirmed its code, so it was refused. Nothing was stored.`,
