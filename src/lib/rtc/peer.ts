@@ -1,6 +1,6 @@
 // One RTCPeerConnection with one negotiated, ordered DataChannel. Only the guest ever offers (also for
 // ICE restarts), so there is no glare to resolve; the host answers and may be replaced by a fresh peer connection.
-import { userError, type UserError } from '../errors';
+import { localError, type UserError } from '../errors';
 import type { IceServer, Role, SignalData } from '../protocol/signaling';
 import type { Lane } from '../transfer/striped-port';
 import { DataChannelPort } from './channel';
@@ -41,15 +41,15 @@ export function sdpSessionId(sdp: string): string | null {
 }
 
 export const intercepted = (): UserError =>
-	userError(
-		'This connection may be intercepted.',
-		'The connection details did not come from the device you paired with, so nothing was sent. Pair again, ideally on another network.',
+	localError(
+		(m) => m.peer_intercepted(),
+		(m) => m.peer_intercepted_hint(),
 	);
 
 export const turnRefused = (): UserError =>
-	userError(
-		'The relay server refused Pairbeam’s credentials, so the devices cannot connect.',
-		'This server only allows relayed connections; ask its operator to check the TURN secret.',
+	localError(
+		(m) => m.peer_turn_refused(),
+		(m) => m.peer_turn_refused_hint(),
 	);
 
 const RESTART_AFTER_MS = 2_000;
@@ -135,9 +135,9 @@ export class PeerConnection {
 			}
 		} catch (error) {
 			this.fail(
-				userError(
-					`Could not set up the connection: ${error instanceof Error ? error.message : String(error)}`,
-					'Reload both pages and pair again.',
+				localError(
+					(m) => m.peer_setup_failed({ reason: error instanceof Error ? error.message : String(error) }),
+					(m) => m.peer_reload_both_hint(),
 				),
 			);
 		}
@@ -185,7 +185,12 @@ export class PeerConnection {
 			await this.pc.setLocalDescription();
 			await this.sendDescription();
 		} catch (error) {
-			this.fail(userError(`Could not start the connection: ${String(error)}`, 'Reload and pair again.'));
+			this.fail(
+				localError(
+					(m) => m.peer_start_failed({ reason: String(error) }),
+					(m) => m.signal_reload_hint(),
+				),
+			);
 		}
 	}
 
@@ -219,9 +224,9 @@ export class PeerConnection {
 			if (this.role === 'guest' && this.restarts < 2) this.restartIce();
 			else if (this.role === 'guest') {
 				this.fail(
-					userError(
-						'Could not connect the two devices directly.',
-						'Put both devices on the same network, or ask the server operator to configure a TURN relay.',
+					localError(
+						(m) => m.peer_no_route(),
+						(m) => m.peer_no_route_hint(),
 					),
 				);
 			} else this.events.state('reconnecting');
