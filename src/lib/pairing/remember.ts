@@ -61,17 +61,23 @@ const NOT_ASKED = 'The other device has not asked anything.';
 const UNASKED_ANSWER = 'The other device answered a question this device did not ask; it was ignored.';
 const ALREADY = 'These devices already remember each other.';
 
+/** The state with the nonce a pending question holds: this device's while it asks, the other's while asked. */
+type Pending =
+	| { phase: 'idle' }
+	| { phase: 'requesting'; mine: Uint8Array }
+	| { phase: 'asked'; name: string; theirs: Uint8Array }
+	| { phase: 'remembered'; name: string };
+
 export class RememberHandshake {
-	#state: RememberState = { phase: 'idle' };
-	/** This device's nonce, from its request until the answer. */
-	#mine: Uint8Array | null = null;
-	/** The other device's nonce, from its request until this device answers. */
-	#theirs: Uint8Array | null = null;
+	#state: Pending = { phase: 'idle' };
 
 	constructor(private readonly context: HandshakeContext) {}
 
 	get state(): RememberState {
-		return this.#state;
+		const state = this.#state;
+		return state.phase === 'asked' || state.phase === 'remembered'
+			? { phase: state.phase, name: state.name }
+			: { phase: state.phase };
 	}
 
 	/** The user tapped "Remember this device", this device being called `name`. */
@@ -86,80 +92,73 @@ export class RememberHandshake {
 		}
 		const own = cleanDeviceName(name);
 		if (own === '') return { notice: 'Give this device a name before remembering it.' };
-		this.#mine = pairingNonce();
-		this.#state = { phase: 'requesting' };
-		return { send: { t: 'remember-request', name: own, nonce: toBase64(this.#mine) } };
+		const mine = pairingNonce();
+		this.#state = { phase: 'requesting', mine };
+		return { send: { t: 'remember-request', name: own, nonce: toBase64(mine) } };
 	}
 
 	/** The user tapped Allow on the other device's question. */
 	allow(name: string, now: number): Step {
-		if (this.#state.phase !== 'asked' || this.#theirs === null) return { notice: NOT_ASKED };
+		const state = this.#state;
+		if (state.phase !== 'asked') return { notice: NOT_ASKED };
 		const own = cleanDeviceName(name);
 		if (own === '') return { notice: 'Give this device a name before remembering it.' };
 		const mine = pairingNonce();
 		return {
 			send: { t: 'remember-accept', name: own, nonce: toBase64(mine) },
-			agreed: this.#agree(this.#state.name, mine, this.#theirs, now),
+			agreed: this.#agree(state.name, mine, state.theirs, now),
 		};
 	}
 
 	/** The user tapped Not now. */
 	notNow(): Step {
 		if (this.#state.phase !== 'asked') return { notice: NOT_ASKED };
-		this.#reset();
+		this.#state = { phase: 'idle' };
 		return { send: DECLINE };
 	}
 
 	/** A handshake message from the other device, already checked by the frame parser. */
 	receive(message: HandshakeMessage, now: number): Step {
 		if (message.t === 'remember-request') return this.#asked(message.name, fromBase64(message.nonce), now);
-		if (this.#state.phase !== 'requesting' || this.#mine === null) return { notice: UNASKED_ANSWER };
+		const state = this.#state;
+		if (state.phase !== 'requesting') return { notice: UNASKED_ANSWER };
 		if (message.t === 'remember-accept') {
-			return { agreed: this.#agree(message.name, this.#mine, fromBase64(message.nonce), now) };
+			return { agreed: this.#agree(message.name, state.mine, fromBase64(message.nonce), now) };
 		}
-		this.#reset();
+		this.#state = { phase: 'idle' };
 		return { notice: 'The other device did not agree to remember this one. Nothing was stored.' };
 	}
 
 	/** The DataChannel closed: a question not yet answered ends with nothing stored. */
 	closed(): Step {
 		if (this.#state.phase !== 'requesting' && this.#state.phase !== 'asked') return {};
-		this.#reset();
+		this.#state = { phase: 'idle' };
 		return { notice: 'The connection closed before both devices agreed. Nothing was stored.' };
 	}
 
 	#asked(name: string, theirs: Uint8Array, now: number): Step {
-		switch (this.#state.phase) {
-			case 'asked':
-				return { notice: 'The other device asked again before this one answered; it was ignored.' };
-			case 'remembered':
-				return { send: DECLINE, notice: ALREADY };
-			case 'requesting':
-				// Both tapped at once: each request is the other's yes, and each side has both nonces.
-				if (this.#mine !== null) return { agreed: this.#agree(name, this.#mine, theirs, now) };
+		const state = this.#state;
+		if (state.phase === 'asked') {
+			return { notice: 'The other device asked again before this one answered; it was ignored.' };
 		}
+		if (state.phase === 'remembered') return { send: DECLINE, notice: ALREADY };
+		// Both tapped at once: each request is the other's yes, and each side has both nonces.
+		if (state.phase === 'requesting') return { agreed: this.#agree(name, state.mine, theirs, now) };
 		if (!this.context.confirmed()) {
 			return {
 				send: DECLINE,
 				notice: `“${name}” asked to remember this device before you confirmed its code, so it was refused. Nothing was stored.`,
 			};
 		}
-		this.#theirs = theirs;
-		this.#state = { phase: 'asked', name };
+		this.#state = { phase: 'asked', name, theirs };
 		return {};
 	}
 
 	#agree(name: string, mine: Uint8Array, theirs: Uint8Array, now: number): Agreement {
 		this.#state = { phase: 'remembered', name };
-		this.#mine = this.#theirs = null;
 		const { key, sessionId, role } = this.context;
 		const nonces = role === 'host' ? { host: mine, guest: theirs } : { host: theirs, guest: mine };
 		return { key, sessionId, role, nonces, name, createdAt: now };
-	}
-
-	#reset(): void {
-		this.#state = { phase: 'idle' };
-		this.#mine = this.#theirs = null;
 	}
 }
 
