@@ -49,6 +49,7 @@ describe('linkParts', () => {
 	});
 
 	it('makes no link of a URL inside a word, or of one that shows another host than it opens', () => {
+		// A user name before the host, or an invisible character that reorders or hides part of what is shown.
 		const texts = [
 			'evilhttps://example.com',
 			'x.https://example.com',
@@ -58,6 +59,8 @@ describe('linkParts', () => {
 			'https://',
 			'https:///path',
 			'http://[bad',
+			'https://evil.example/\u202Emoc.elpmaxe',
+			'https://evil.example\u200B.bank.example/',
 		];
 		for (const text of texts) expect(linkParts(text), text).toEqual([{ text }]);
 	});

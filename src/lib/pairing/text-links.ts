@@ -1,6 +1,6 @@
-// Text received from the other device is shown with its web links clickable and nothing else: a link is only
-// what the URL parser reads as http: or https: with a host and no user name, starting at a word's start.
-// One regular expression pass and one pass per URL, so any text, however long or odd, takes linear time.
+// Text received from the other device is shown with its web links clickable and nothing else: a link is
+// only what the URL parser reads as http: or https: with a host, no user name and nothing invisible, at a
+// word's start. One regular expression pass and one pass per URL: linear time, however long or odd the text.
 
 /** A run of plain text, or a link: `text` as it was written, `href` as the URL parser wrote it. */
 export type TextPart = { text: string } | { text: string; href: string };
@@ -32,9 +32,12 @@ function withoutTrailing(candidate: string): string {
 	return candidate.slice(0, end);
 }
 
-/** Where the URL goes, or null unless it is http(s) to a host with no user name or password before it. */
+/**
+ * Where the URL goes, or null unless it is http(s) to a host with no user name or password before it and
+ * shows all it says: no control or invisible format character (a bidi override can reorder what is shown).
+ */
 function webLink(url: string): string | null {
-	if (/^https?:\/\/[/\\]/i.test(url)) return null;
+	if (/^https?:\/\/[/\\]/i.test(url) || /[\p{Cc}\p{Cf}]/u.test(url)) return null;
 	let parsed: URL;
 	try {
 		parsed = new URL(url);
