@@ -7,8 +7,8 @@ import {
 	concat,
 	fileDigest,
 	sha256,
-	toBase64,
 } from '../../src/lib/transfer/blocks';
+import { toBase64 } from '../../src/lib/protocol/base64';
 
 const nodeSha = (data: Uint8Array) => createHash('sha256').update(data).digest();
 

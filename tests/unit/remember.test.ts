@@ -8,7 +8,7 @@ import {
 	type Agreement,
 	type Step,
 } from '../../src/lib/pairing/remember';
-import { fromBase64 } from '../../src/lib/pairing/store-records';
+import { fromBase64 } from '../../src/lib/protocol/base64';
 import type { RememberMessage } from '../../src/lib/protocol/remember';
 
 const KEY = 'Q1w2E3r4T5y6U7i8O9p0A1s2D3f4G5h6';

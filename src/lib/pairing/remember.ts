@@ -3,7 +3,7 @@
 // Nothing is agreed until both devices said yes, and each side's nonce is fresh for every request.
 import { cleanDeviceName, type RememberMessage } from '../protocol/remember';
 import type { Role } from '../protocol/signaling';
-import { toBase64 } from '../transfer/blocks';
+import { fromBase64, toBase64 } from '../protocol/base64';
 import {
 	derivePairingSecret,
 	pairingCredentials,
@@ -11,7 +11,7 @@ import {
 	type PairingCredentials,
 	type PairingNonces,
 } from './derive';
-import { fromBase64, type PairingRecord } from './store-records';
+import type { PairingRecord } from './store-records';
 
 /** The messages of the handshake itself; `forget` concerns a stored pairing, not this machine. */
 export type HandshakeMessage = Exclude<RememberMessage, { t: 'forget' }>;

@@ -3,7 +3,7 @@
 import { isBase64Of32Bytes, isDeviceName } from '../protocol/remember';
 import { isSessionId, type Role } from '../protocol/signaling';
 import { isObject, parseShape, rule, type Result, type Shape } from '../protocol/validate';
-import { toBase64 } from '../transfer/blocks';
+import { fromBase64, toBase64 } from '../protocol/base64';
 
 /** One remembered device, as the app uses it. */
 export interface PairingRecord {
@@ -34,11 +34,6 @@ export interface StoredRecord {
 export function serializeRecord(record: PairingRecord): StoredRecord {
 	const { id, name, secret, role, createdAt } = record;
 	return { v: RECORD_VERSION, id, name, secret: toBase64(secret), role, createdAt };
-}
-
-/** The bytes of base64 text already checked by a validator. */
-export function fromBase64(text: string): Uint8Array<ArrayBuffer> {
-	return Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
 }
 
 const isRole = (v: unknown): v is Role => v === 'host' || v === 'guest';

@@ -22,6 +22,10 @@ export const RESERVED = /^(con|prn|aux|nul|conin\$|conout\$|clock\$|com[1-9¹²�
 export const FORMAT =
 	/(\p{Extended_Pictographic}[\p{Emoji_Modifier}\uFE0F]?\u200D)(?=\p{Extended_Pictographic})|\p{Cf}/gu;
 
+/** `text` without its invisible format characters (FORMAT), an emoji's joiner kept. */
+export const withoutFormat = (text: string): string =>
+	text.replace(FORMAT, (_format, emoji?: string) => emoji ?? '');
+
 export function utf8Length(text: string): number {
 	let bytes = 0;
 	for (const char of text) {

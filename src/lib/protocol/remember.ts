@@ -1,7 +1,7 @@
 // The DataChannel messages by which two paired devices agree to remember each other (and later forget): one
 // table in the form of frames.ts's control messages, so its control parser takes them in with one spread.
 // A device name is shown on the other screen, so the receiver accepts only a name already cleaned.
-import { FORMAT } from './paths';
+import { withoutFormat } from './paths';
 import { isString, rule, type Shape } from './validate';
 
 /** The longest device name, in code points: it is shown in a sentence ("Laptop wants to remember…"). */
@@ -15,8 +15,6 @@ export type RememberMessage =
 
 /** Control and lone surrogate characters, except whitespace (which becomes one space). */
 const INVISIBLE = /(?!\s)[\p{Cc}\p{Cs}]/gu;
-const withoutFormat = (text: string): string =>
-	text.replace(FORMAT, (_format, emoji?: string) => emoji ?? '');
 
 /**
  * A device name as it may be shown and sent: NFC, no control, lone surrogate or invisible format character

@@ -1,6 +1,7 @@
 // Pins the WebRTC connection to the two devices that hold KEY (from the QR fragment, never sent to a
 // server): each peer HMACs the DTLS fingerprints of its SDP, so a signaling server that swaps SDP is caught.
 import type { Role } from '../protocol/signaling';
+import { fromBase64Url, toBase64Url } from '../protocol/base64';
 
 export interface PairingKeys {
 	/** HMAC-SHA-256 key that signs and verifies the fingerprints of each SDP. */
@@ -47,19 +48,6 @@ function signedText(role: Role, type: string, sdp: string) {
 	return encoder.encode(['pairbeam-sdp-v1', role, type, ...fingerprints(sdp)].join('\n'));
 }
 
-function toBase64Url(bytes: ArrayBuffer): string {
-	return btoa(String.fromCharCode(...new Uint8Array(bytes)))
-		.replaceAll('+', '-')
-		.replaceAll('/', '_')
-		.replace(/=+$/, '');
-}
-
-function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
-	if (!/^[A-Za-z0-9_-]{43}$/.test(text)) return null;
-	const binary = atob(text.replaceAll('-', '+').replaceAll('_', '/') + '=');
-	return Uint8Array.from(binary, (c) => c.charCodeAt(0));
-}
-
 /** The tag a peer with `role` attaches to its own description. */
 export async function signDescription(
 	keys: PairingKeys,
@@ -67,7 +55,9 @@ export async function signDescription(
 	type: string,
 	sdp: string,
 ): Promise<string> {
-	return toBase64Url(await crypto.subtle.sign('HMAC', keys.auth, signedText(role, type, sdp)));
+	return toBase64Url(
+		new Uint8Array(await crypto.subtle.sign('HMAC', keys.auth, signedText(role, type, sdp))),
+	);
 }
 
 /**
@@ -81,7 +71,8 @@ export async function verifyDescription(
 	sdp: string,
 	tag: string | undefined,
 ): Promise<boolean> {
-	const mac = tag === undefined ? null : fromBase64Url(tag);
+	// An HMAC-SHA-256 tag is 32 bytes: 43 base64url characters.
+	const mac = tag === undefined || tag.length !== 43 ? null : fromBase64Url(tag);
 	if (!mac || fingerprints(sdp).length === 0) return false;
 	return crypto.subtle.verify('HMAC', keys.auth, mac, signedText(role, type, sdp));
 }

@@ -1,6 +1,6 @@
 // File names come from the other device, so they are made safe for every file system a receiver might
 // save to (Windows being the strictest) while keeping the sender's Unicode name as far as possible.
-import { FORMAT, MAX_NAME_BYTES, RESERVED, utf8Length } from '../protocol/paths';
+import { MAX_NAME_BYTES, RESERVED, utf8Length, withoutFormat } from '../protocol/paths';
 
 const FALLBACK_NAME = 'file';
 
@@ -39,7 +39,7 @@ function compose(name: string, suffix: string): string {
 /** A name that is safe to create on Windows, macOS, Linux and Android and is at most 255 UTF-8 bytes. */
 export function sanitizeFilename(name: string): string {
 	let safe = '';
-	const visible = name.normalize('NFC').replace(FORMAT, (_format, emoji?: string) => emoji ?? '');
+	const visible = withoutFormat(name.normalize('NFC'));
 	// Iterating by code point yields a lone surrogate (not encodable as UTF-8) as a one-unit string.
 	for (const char of visible) {
 		const lone = char.length === 1 && char >= '\ud800' && char <= '\udfff';

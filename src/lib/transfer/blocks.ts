@@ -1,6 +1,8 @@
 // Integrity is checked per 1 MiB block (WebCrypto SHA-256 is native and fast), so a damaged block is
 // found and re-sent alone, and a resumed file continues from the last block the receiver verified.
 
+import { toBase64 } from '../protocol/base64';
+
 export const BLOCK_BYTES = 1024 * 1024;
 
 export function blockCount(size: number): number {
@@ -14,12 +16,6 @@ export function blockLength(size: number, block: number): number {
 
 export async function sha256(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
 	return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-}
-
-export function toBase64(bytes: Uint8Array): string {
-	let binary = '';
-	for (const byte of bytes) binary += String.fromCharCode(byte);
-	return btoa(binary);
 }
 
 /** The file digest: SHA-256 over the concatenated 32-byte block digests, in block order. */

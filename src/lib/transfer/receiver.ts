@@ -5,7 +5,8 @@ import { fileError, userError, type UserError } from '../errors';
 import type { ControlMessage, FileMeta, Offer } from '../protocol/frames';
 import type { FileSink, SaveTarget } from '../sinks/sink';
 import { ChannelClosedError } from './channel';
-import { BLOCK_BYTES, blockLength, concat, fileDigest, sha256, toBase64 } from './blocks';
+import { toBase64 } from '../protocol/base64';
+import { BLOCK_BYTES, blockLength, concat, fileDigest, sha256 } from './blocks';
 import {
 	CREDIT_WINDOW_BYTES,
 	WRITE_BATCH_BYTES,

@@ -4,7 +4,8 @@
 import { fileError, userError, type UserError } from '../errors';
 import { encodeData, offerMessages, type ControlMessage, type FileMeta } from '../protocol/frames';
 import { ChannelClosedError } from './channel';
-import { BLOCK_BYTES, blockCount, fileDigest, sha256, toBase64 } from './blocks';
+import { toBase64 } from '../protocol/base64';
+import { BLOCK_BYTES, blockCount, fileDigest, sha256 } from './blocks';
 import { SendWindow } from './credit';
 import { CANCELLED_BY, Transfer, peerFailure, type TransferContext } from './transfer';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fileDigest, sha256, toBase64 } from '../../../src/lib/transfer/blocks';
+import { toBase64 } from '../../../src/lib/protocol/base64';
+import { fileDigest, sha256 } from '../../../src/lib/transfer/blocks';
 import { CREDIT_WINDOW_BYTES } from '../../../src/lib/transfer/credit';
 import { MemoryTarget, patternBytes, patternSource } from '../../harness/memory-files';
 import { MiB, facing, isPlainError, quiet, until } from './peers';

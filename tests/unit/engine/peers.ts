@@ -8,7 +8,8 @@ import {
 	type ControlMessage,
 	type Frame,
 } from '../../../src/lib/protocol/frames';
-import { BLOCK_BYTES, sha256, toBase64 } from '../../../src/lib/transfer/blocks';
+import { toBase64 } from '../../../src/lib/protocol/base64';
+import { BLOCK_BYTES, sha256 } from '../../../src/lib/transfer/blocks';
 import { TransferHub } from '../../../src/lib/transfer/hub';
 import type { IncomingTransfer } from '../../../src/lib/transfer/receiver';
 import type { FileSource } from '../../../src/lib/transfer/sender';
