@@ -41,7 +41,7 @@ export function localError(message: (m: Messages) => string, hint: (m: Messages)
 }
 
 /**
- * Text from elsewhere (a file name, a host) set inside a sentence, with its own direction: an Arabic name
+ * Text from elsewhere (a file name) set inside a sentence, with its own direction: an Arabic name
  * in an English sentence, or a Latin one in Arabic, keeps its characters in order (Unicode FSI … PDI).
  */
 export const isolate = (text: string): string => `\u2068${text}\u2069`;
