@@ -10,7 +10,7 @@ import { SignalingClient } from '../../src/lib/session/signaling-client';
 // Node 22 has the browser's WebSocket; on an older Node (a runner's own) the ws client, which speaks the same API.
 if (!('WebSocket' in globalThis)) vi.stubGlobal('WebSocket', NodeWebSocket);
 
-const ID = 'A'.repeat(20);
+const PATH = `/api/sessions/${'A'.repeat(20)}/ws`;
 const TOKEN = 'T'.repeat(32);
 const SEAT = 'S'.repeat(31) + '1';
 
@@ -24,7 +24,9 @@ async function server(onJoin: (socket: ServerSocket, join: Record<string, unknow
 	const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
 	await new Promise((resolve) => wss.once('listening', resolve));
 	const joins: Record<string, unknown>[] = [];
-	wss.on('connection', (socket) => {
+	const paths: string[] = [];
+	wss.on('connection', (socket, request) => {
+		paths.push(request.url ?? '');
 		socket.once('message', (data) => {
 			const join = JSON.parse(String(data)) as Record<string, unknown>;
 			joins.push(join);
@@ -32,7 +34,7 @@ async function server(onJoin: (socket: ServerSocket, join: Record<string, unknow
 		});
 	});
 	const { port } = wss.address() as AddressInfo;
-	return { origin: `http://127.0.0.1:${port}`, joins, close: () => wss.close() };
+	return { origin: `http://127.0.0.1:${port}`, joins, paths, close: () => wss.close() };
 }
 
 function joined(seat: string): string {
@@ -52,11 +54,11 @@ afterEach(() => {
 	cleanup = [];
 });
 
-function client(origin: string) {
+function client(origin: string, path = PATH) {
 	const messages: ServerMessage[] = [];
 	const downs: Down[] = [];
 	const signaling = new SignalingClient(
-		ID,
+		path,
 		TOKEN,
 		{ message: (m) => messages.push(m), down: (error, retrying) => downs.push({ error, retrying }) },
 		origin,
@@ -64,6 +66,21 @@ function client(origin: string) {
 	cleanup.push(() => signaling.close());
 	return { signaling, messages, downs };
 }
+
+describe('SignalingClient rooms', () => {
+	it.each([PATH, `/api/pairings/${'R'.repeat(20)}/ws`])(
+		'opens the socket of the room it was given: %s',
+		async (path) => {
+			const srv = await server((socket) => socket.send(joined(SEAT)));
+			cleanup.push(srv.close);
+			const { signaling, messages } = client(srv.origin, path);
+			signaling.connect();
+			await expect.poll(() => messages.length, { timeout: 5_000 }).toBe(1);
+			expect(srv.paths).toEqual([path]);
+			expect(srv.joins).toEqual([{ type: 'join', token: TOKEN }]);
+		},
+	);
+});
 
 describe('SignalingClient seats', () => {
 	it('joins without a seat first, then sends the seat secret it was given with every rejoin', async () => {
@@ -114,6 +131,7 @@ describe('SignalingClient seats', () => {
 		[CloseCode.full, /already paired/],
 		[CloseCode.wrongToken, /not valid/],
 		[CloseCode.rateLimited, /refused/],
+		[CloseCode.forgotten, /forgot/],
 	])('stops for good on %i and says why', async (code, message) => {
 		const srv = await server((socket) => socket.close(code, 'refused by the test'));
 		cleanup.push(srv.close);

@@ -13,12 +13,12 @@ import {
 } from '../protocol/signaling';
 import { Lanes } from '../rtc/lanes';
 import { PeerConnection, type PeerConnectionState } from '../rtc/peer';
-import { deriveKeys, type PairingKeys } from '../rtc/sdp-auth';
+import type { PairingKeys } from '../rtc/sdp-auth';
 import { TransferHub } from '../transfer/hub';
 import { StripedPort, stripedMessageSize } from '../transfer/striped-port';
 import type { SaveTarget } from '../sinks/sink';
 import type { TransferView } from '../transfer/types';
-import type { PairingLink } from './deep-link';
+import type { Meeting } from './meeting';
 import { SendGate } from './send-gate';
 import { SignalingClient } from './signaling-client';
 
@@ -91,7 +91,7 @@ export class Connection {
 	private graceTimer: ReturnType<typeof setTimeout> | undefined;
 
 	constructor(
-		readonly link: PairingLink,
+		private readonly meeting: Meeting,
 		private readonly events: ConnectionEvents,
 	) {
 		this.hub = new TransferHub({
@@ -99,7 +99,7 @@ export class Connection {
 			text: (text) => this.events.text(text),
 			broken: (error) => this.set('ended', error),
 		});
-		this.signaling = new SignalingClient(link.id, link.token, {
+		this.signaling = new SignalingClient(meeting.socketPath, meeting.token, {
 			message: (message) => this.onServer(message),
 			down: (error, retrying) => {
 				if (retrying && this.state === 'connected') return;
@@ -110,7 +110,7 @@ export class Connection {
 
 	async start(): Promise<void> {
 		[this.keys, this.certificate] = await Promise.all([
-			deriveKeys(this.link.key, this.link.id),
+			this.meeting.keys(),
 			RTCPeerConnection.generateCertificate(CERTIFICATE),
 		]);
 		this.signaling.connect();

@@ -41,6 +41,14 @@ export function closeReason(code: number, reason: string): { error: UserError; f
 		case CloseCode.replaced:
 			// Only a socket with our seat secret replaces ours: one of our own, in a reconnect race.
 			return { error: lost(), final: false };
+		case CloseCode.forgotten:
+			return {
+				error: localError(
+					(m) => m.signal_forgotten(),
+					(m) => m.signal_forgotten_hint(),
+				),
+				final: true,
+			};
 		case CloseCode.full:
 			return {
 				error: localError(
@@ -72,8 +80,9 @@ export class SignalingClient {
 	/** This device's seat secret, from the last `joined`; never stored anywhere else. */
 	private seat: string | undefined;
 
+	/** `socketPath`: the room's socket on `origin` (a session's or a remembered pairing's). */
 	constructor(
-		private readonly id: string,
+		private readonly socketPath: string,
 		private readonly token: string,
 		private readonly events: SignalingEvents,
 		private readonly origin = location.origin,
@@ -81,7 +90,7 @@ export class SignalingClient {
 
 	connect(): void {
 		this.stopped = false;
-		const url = `${this.origin.replace(/^http/, 'ws')}/api/sessions/${this.id}/ws`;
+		const url = `${this.origin.replace(/^http/, 'ws')}${this.socketPath}`;
 		const ws = new WebSocket(url);
 		this.ws = ws;
 		ws.addEventListener('open', () => {

@@ -4,6 +4,7 @@ import { localError, type UserError } from '../errors';
 import { requestSession } from '../session/api';
 import { Connection, type ConnectionState } from '../session/connection';
 import { formatDeepLink, randomKey, shortCode, type PairingLink } from '../session/deep-link';
+import { sessionMeeting } from '../session/meeting';
 import { hasFileSystemAccess, pickSaveTarget } from '../sinks/fs-access';
 import { hasOpfsWritable, opfsDownloadTarget } from '../sinks/opfs-download';
 import type { SaveTarget } from '../sinks/sink';
@@ -174,7 +175,7 @@ export class AppState {
 		this.link = link;
 		this.code = shortCode(link.id);
 		this.session?.close();
-		const session = new Connection(link, {
+		const session = new Connection(sessionMeeting(link), {
 			changed: () => this.scheduleRefresh(),
 			text: (text) => {
 				this.texts = [...this.texts, text];
