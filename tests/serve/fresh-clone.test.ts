@@ -47,6 +47,7 @@ describe('a fresh clone', () => {
 	it('passes `npm test -- --project unit`, making the generated files itself, without the prepare script of npm ci', () => {
 		rmSync(join(clone, '.svelte-kit'), { recursive: true, force: true });
 		rmSync(join(clone, 'node_modules/$app'), { recursive: true, force: true });
+		rmSync(join(clone, 'src/lib/paraglide'), { recursive: true, force: true });
 		const tested = run('npm', ['test', '--', '--project', 'unit']);
 		expect(tested.summary, tested.output).toMatch(/^[1-9]\d* passed, 0 failed$/);
 		expect(tested.status).toBe(0);

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-	etaSeconds,
-	formatBytes,
-	formatEta,
-	formatSpeed,
-	percent,
-	SpeedMeter,
-} from '../../src/lib/transfer/progress';
+import { etaSeconds, percent, SpeedMeter } from '../../src/lib/transfer/progress';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -66,49 +59,6 @@ describe('etaSeconds', () => {
 	])('%d bytes left at %d B/s → %s', (remaining, speed, eta) =>
 		expect(etaSeconds(remaining, speed)).toBe(eta),
 	);
-});
-
-describe('formatBytes / formatSpeed', () => {
-	it.each([
-		[0, '0 B'],
-		[1, '1 B'],
-		[512, '512 B'],
-		[1023, '1023 B'],
-		[1024, '1.0 KiB'],
-		[1536, '1.5 KiB'],
-		[10 * KiB - 1, '10 KiB'],
-		[10 * KiB, '10 KiB'],
-		[1023.9 * KiB, '1.0 MiB'],
-		[64 * MiB, '64 MiB'],
-		[100.4 * MiB, '100 MiB'],
-		[4 * GiB, '4.0 GiB'],
-		[5 * 1024 * GiB, '5.0 TiB'],
-		[-3, '0 B'],
-		[NaN, '0 B'],
-	])('%d bytes → %s', (bytes, text) => expect(formatBytes(bytes)).toBe(text));
-
-	it('uses the same binary units per second', () => {
-		expect(formatSpeed(30.6e6)).toBe('29 MiB/s');
-		expect(formatSpeed(1.5 * MiB)).toBe('1.5 MiB/s');
-		expect(formatSpeed(0)).toBe('0 B/s');
-	});
-});
-
-describe('formatEta', () => {
-	it.each([
-		[null, '—'],
-		[NaN, '—'],
-		[Infinity, '—'],
-		[0, '0 s'],
-		[0.2, '1 s'],
-		[12, '12 s'],
-		[59.5, '1 min 00 s'],
-		[185, '3 min 05 s'],
-		[3599, '59 min 59 s'],
-		[3600, '1 h 00 min'],
-		[3720, '1 h 02 min'],
-		[30 * 3600 + 59, '30 h 00 min'],
-	])('%s s → %s', (seconds, text) => expect(formatEta(seconds)).toBe(text));
 });
 
 describe('percent', () => {
