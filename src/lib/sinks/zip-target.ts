@@ -1,0 +1,121 @@
+// Browsers without a folder picker get several files or a folder as one ZIP download that streams as the
+// bytes arrive (client-zip, store-only, ZIP64): each file's sink feeds one entry, held back by the reader.
+import { makeZip } from 'client-zip';
+import { PathAllocator } from './filename';
+import type { FileSink, SaveTarget } from './sink';
+import type { FileMeta } from '../protocol/frames';
+
+/** One entry as client-zip takes it: a file, or a folder, which has neither input nor size. */
+type Entry =
+	{ name: string; lastModified: number; size: number; input: ReadableStream<Uint8Array> } | { name: string };
+
+/**
+ * A save target whose files become the entries of one ZIP archive, read from `archive` while they arrive.
+ *
+ * A sink's `write` resolves once client-zip has taken the chunk, which it does only as `archive` is read:
+ * with one chunk in client-zip's queue and the next waiting in `write`, at most two writes are held here.
+ *
+ * Bytes already read cannot be taken back, so any `abort()` (a cancelled, damaged or unverified file, the
+ * peer gone) ends the archive with an error, never with a short entry; the download then fails visibly. A
+ * file cancelled before it was opened is simply not in the archive. `finish()` writes the central
+ * directory once every file has arrived; `fail()` ends the archive when the transfer fails between files.
+ */
+export class ZipTarget implements SaveTarget {
+	readonly archive: ReadableStream<Uint8Array>;
+	readonly #paths = new PathAllocator();
+	/** Entries opened but not yet taken by client-zip, and the wake-up of its wait for the next one. */
+	readonly #entries: Entry[] = [];
+	#wake: () => void = () => {};
+	#finished = false;
+	#failure: Error | undefined;
+	/** The entries still open: a failure errors them, which also fails a write waiting for the reader. */
+	readonly #open = new Set<TransformStreamDefaultController<Uint8Array>>();
+	#controller!: ReadableStreamDefaultController<Uint8Array>;
+
+	constructor(readonly description: string) {
+		const zip = makeZip(this.#next(), { buffersAreUTF8: true }).getReader();
+		this.archive = new ReadableStream<Uint8Array>(
+			{
+				start: (controller) => {
+					this.#controller = controller;
+				},
+				pull: async (controller) => {
+					const { value, done } = await zip.read();
+					if (done) controller.close();
+					else controller.enqueue(value);
+				},
+				cancel: () => this.#fail(new Error('The ZIP download was stopped before it was complete.')),
+			},
+			{ highWaterMark: 0 },
+		);
+	}
+
+	async folders(paths: readonly string[]): Promise<void> {
+		for (const path of paths) this.#add({ name: this.#paths.folder(path).join('/') });
+	}
+
+	async open(_index: number, meta: FileMeta): Promise<FileSink> {
+		if (this.#failure) throw this.#failure;
+		const saved = meta.path === undefined ? [this.#paths.loose(meta.name)] : this.#paths.file(meta.path);
+		const name = saved.join('/');
+		// The readable side's high-water mark is 0: a write completes only when client-zip reads the chunk.
+		let controller!: TransformStreamDefaultController<Uint8Array>;
+		const entry = new TransformStream<Uint8Array, Uint8Array>({ start: (c) => void (controller = c) });
+		const writer = entry.writable.getWriter();
+		this.#open.add(controller);
+		this.#add({ name, lastModified: meta.lastModified, size: meta.size, input: entry.readable });
+		let written = 0;
+		return {
+			write: async (chunk) => {
+				await writer.write(chunk);
+				written += chunk.byteLength;
+			},
+			close: async () => {
+				this.#open.delete(controller);
+				await writer.close();
+				return written;
+			},
+			abort: async () => {
+				this.#fail(new Error(`“${name}” did not arrive complete, so the ZIP download was stopped.`));
+			},
+		};
+	}
+
+	/** Every file has arrived: the archive ends with its central directory. */
+	finish(): void {
+		this.#finished = true;
+		this.#wake();
+	}
+
+	/** The transfer failed with no file open: the archive ends with `reason` as its error. */
+	fail(reason: string): void {
+		this.#fail(new Error(reason));
+	}
+
+	#add(entry: Entry): void {
+		this.#entries.push(entry);
+		this.#wake();
+	}
+
+	/** The first failure is the archive's error; waiting and later writes, and opens, fail with it. */
+	#fail(failure: Error): void {
+		if (this.#failure) return;
+		this.#failure = failure;
+		this.#controller.error(failure);
+		// Not writer.abort(): that waits for a write in progress, which waits for a reader that is gone.
+		for (const entry of this.#open) entry.error(failure);
+		this.#open.clear();
+		this.#wake();
+	}
+
+	/** The entries for client-zip, one at a time as the engine opens files, until finish() or a failure. */
+	async *#next(): AsyncGenerator<Entry> {
+		for (;;) {
+			if (this.#failure) throw this.#failure;
+			const entry = this.#entries.shift();
+			if (entry) yield entry;
+			else if (this.#finished) return;
+			else await new Promise<void>((resolve) => (this.#wake = resolve));
+		}
+	}
+}

@@ -1,0 +1,265 @@
+import { execFile } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, open, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { crc32 } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ZipTarget } from '../../src/lib/sinks/zip-target';
+import type { FileMeta } from '../../src/lib/protocol/frames';
+
+const run = promisify(execFile);
+const UNZIP = '/usr/bin/unzip';
+/** unzip turns the UTF-8 names flagged in the archive into the locale's encoding. */
+const UNZIP_ENV = { ...process.env, LC_ALL: 'C.UTF-8' };
+const MiB = 1 << 20;
+
+let dir: string;
+beforeEach(async () => {
+	dir = await mkdtemp(join(tmpdir(), 'pairbeam-zip-'));
+});
+afterEach(async () => {
+	await rm(dir, { recursive: true, force: true });
+});
+
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+const meta = (name: string, size: number, path?: string, lastModified = Date.UTC(2026, 0, 2, 3, 4, 6)) =>
+	({ name, size, type: '', lastModified, ...(path === undefined ? {} : { path }) }) satisfies FileMeta;
+
+/**
+ * Reads the archive into `file` as a slow or fast reader would, and counts what it took. A chunk that is
+ * `hole` itself is skipped (left sparse), so gigabytes of zeros cost no disk.
+ */
+async function save(
+	archive: ReadableStream<Uint8Array>,
+	file: string,
+	options: { hole?: Uint8Array; onChunk?: (bytes: number) => Promise<void> | void } = {},
+): Promise<{ bytes: number; error?: unknown }> {
+	const handle = await open(file, 'w');
+	const reader = archive.getReader();
+	let bytes = 0;
+	try {
+		for (;;) {
+			const { value, done } = await reader.read();
+			if (done) break;
+			const at = bytes;
+			bytes += value.byteLength;
+			await options.onChunk?.(bytes);
+			if (value !== options.hole) await handle.write(value, 0, value.byteLength, at);
+		}
+		await handle.truncate(bytes);
+		return { bytes };
+	} catch (error) {
+		await handle.truncate(bytes);
+		return { bytes, error };
+	} finally {
+		await handle.close();
+	}
+}
+
+/** Writes one file through the target as the engine does (in chunks, awaiting each); gives close()'s count. */
+async function send(target: ZipTarget, index: number, file: FileMeta, bytes: Uint8Array, chunk = MiB) {
+	const sink = await target.open(index, file);
+	for (let at = 0; at < bytes.byteLength; at += chunk) await sink.write(bytes.slice(at, at + chunk));
+	return sink.close();
+}
+
+/** Every path (folders end in "/") under `root`, with each file's SHA-256 and modification time. */
+async function tree(root: string): Promise<Map<string, { sha256?: string; mtimeMs?: number }>> {
+	const found = new Map<string, { sha256?: string; mtimeMs?: number }>();
+	for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
+		const full = join(entry.parentPath, entry.name);
+		const path = full.slice(root.length + 1);
+		if (entry.isDirectory()) found.set(`${path}/`, {});
+		else found.set(path, { sha256: sha256(await readFile(full)), mtimeMs: (await stat(full)).mtimeMs });
+	}
+	return found;
+}
+
+const unzipTest = (file: string) => run(UNZIP, ['-t', file], { env: UNZIP_ENV });
+/** The entry names in the archive's central directory, in order. */
+const listing = async (file: string) =>
+	(await run(UNZIP, ['-Z1', file], { env: UNZIP_ENV })).stdout.split('\n').filter(Boolean);
+
+describe('ZipTarget', () => {
+	it('saves a tree of Unicode names three levels deep, with an empty folder, as one ZIP that unzips intact', async () => {
+		const target = new ZipTarget('the ZIP in your Downloads');
+		const zip = join(dir, 'out.zip');
+		const saved = save(target.archive, zip);
+		const files: [FileMeta, Uint8Array][] = [
+			[meta('ノート.txt', 5 * MiB + 17, 'projet/été/ノート.txt'), randomBytes(5 * MiB + 17)],
+			[meta('c.bin', 0, 'projet/a/b/c.bin'), new Uint8Array()],
+			[meta('Ünïcode 📄.md', 1000, 'projet/Ünïcode 📄.md'), randomBytes(1000)],
+			[meta('naïve.txt', 3 * MiB), randomBytes(3 * MiB)],
+		];
+		await target.folders(['projet/vide', 'projet/a/b/leer']);
+		for (const [index, [file, bytes]] of files.entries()) {
+			expect(await send(target, index, file, bytes)).toBe(bytes.byteLength);
+		}
+		target.finish();
+		expect((await saved).error).toBeUndefined();
+
+		await unzipTest(zip);
+		const out = join(dir, 'out');
+		await run(UNZIP, ['-q', zip, '-d', out], { env: UNZIP_ENV });
+		const found = await tree(out);
+		expect([...found.keys()].sort()).toEqual(
+			[
+				'projet/',
+				'projet/vide/',
+				'projet/a/',
+				'projet/a/b/',
+				'projet/a/b/leer/',
+				'projet/a/b/c.bin',
+				'projet/été/',
+				'projet/été/ノート.txt',
+				'projet/Ünïcode 📄.md',
+				'naïve.txt',
+			].sort(),
+		);
+		for (const [file, bytes] of files) {
+			const entry = found.get(file.path ?? file.name);
+			expect(entry?.sha256).toBe(sha256(bytes));
+			// The ZIP keeps local time to two seconds.
+			expect(Math.abs((entry?.mtimeMs ?? 0) - file.lastModified)).toBeLessThan(2000);
+		}
+	});
+
+	it('gives names that would collide distinct entries: case, and a file named like a folder', async () => {
+		const target = new ZipTarget('the ZIP in your Downloads');
+		const zip = join(dir, 'names.zip');
+		const saved = save(target.archive, zip);
+		const files = [meta('A.txt', 1), meta('a.txt', 1), meta('x.txt', 1, 'd/x.txt'), meta('D', 1, 'D')];
+		for (const [index, file] of files.entries()) await send(target, index, file, new Uint8Array([index]));
+		target.finish();
+		await saved;
+
+		await unzipTest(zip);
+		expect(await listing(zip)).toEqual(['A.txt', 'a (1).txt', 'd/x.txt', 'D (1)']);
+	});
+
+	it('saves a single file on its own as a one-entry ZIP', async () => {
+		const target = new ZipTarget('the ZIP in your Downloads');
+		const zip = join(dir, 'one.zip');
+		const saved = save(target.archive, zip);
+		const bytes = randomBytes(2 * MiB + 3);
+		await send(target, 0, meta('report: final?.pdf', bytes.byteLength), bytes);
+		target.finish();
+		await saved;
+
+		expect(await listing(zip)).toEqual(['report_ final_.pdf']);
+		const out = join(dir, 'out');
+		await run(UNZIP, ['-q', zip, '-d', out], { env: UNZIP_ENV });
+		expect(sha256(await readFile(join(out, 'report_ final_.pdf')))).toBe(sha256(bytes));
+	});
+
+	it('ends the archive with an error when a file is aborted, leaving no valid ZIP behind', async () => {
+		const target = new ZipTarget('the ZIP in your Downloads');
+		const zip = join(dir, 'broken.zip');
+		const saved = save(target.archive, zip);
+		await send(target, 0, meta('whole.txt', 1000), randomBytes(1000));
+		const sink = await target.open(1, meta('half.bin', 4 * MiB, 'photos/half.bin'));
+		await sink.write(randomBytes(MiB));
+		await sink.abort();
+
+		const { error } = await saved;
+		expect(error).toBeInstanceOf(Error);
+		expect((error as Error).message).toBe(
+			'“photos/half.bin” did not arrive complete, so the ZIP download was stopped.',
+		);
+		await expect(unzipTest(zip)).rejects.toThrow();
+		// The transfer cannot go on into an archive that has ended.
+		await expect(target.open(2, meta('later.txt', 1))).rejects.toThrow(/photos\/half\.bin/);
+	});
+
+	it('ends the archive with the reason it is given when the transfer fails between files', async () => {
+		const target = new ZipTarget('the ZIP in your Downloads');
+		const saved = save(target.archive, join(dir, 'failed.zip'));
+		await send(target, 0, meta('whole.txt', 10), randomBytes(10));
+		target.fail('The other device left.');
+		const { error } = await saved;
+		expect((error as Error).message).toBe('The other device left.');
+	});
+
+	it('fails a waiting write when the archive is cancelled (the download was stopped in the browser)', async () => {
+		const target = new ZipTarget('the ZIP in your Downloads');
+		const reader = target.archive.getReader();
+		const sink = await target.open(0, meta('big.bin', 8 * MiB));
+		// The reader takes the entry's header; client-zip queues its name and waits, so the write waits too.
+		const write = sink.write(new Uint8Array(MiB));
+		await reader.read();
+		await reader.cancel(new Error('download cancelled'));
+		const stopped = 'The ZIP download was stopped before it was complete.';
+		await expect(write).rejects.toThrow(stopped);
+		await expect(sink.write(new Uint8Array(MiB))).rejects.toThrow(stopped);
+		await expect(target.open(1, meta('next.bin', 1))).rejects.toThrow(stopped);
+	});
+
+	it('holds back the writer while the reader is slow: at most two writes are held', async () => {
+		const target = new ZipTarget('the ZIP in your Downloads');
+		const chunk = MiB;
+		const size = 48 * chunk;
+		const name = 'slow.bin';
+		let written = 0;
+		let read = 0;
+		let most = 0;
+		const saved = save(target.archive, join(dir, 'slow.zip'), {
+			async onChunk(bytes) {
+				// Only file data counts: the local header (30 bytes and the name) comes first.
+				read = Math.max(0, bytes - 30 - name.length);
+				await new Promise((resolve) => setTimeout(resolve, 5));
+			},
+		});
+		const sink = await target.open(0, meta(name, size));
+		for (let at = 0; at < size; at += chunk) {
+			written += chunk;
+			most = Math.max(most, written - read);
+			await sink.write(new Uint8Array(chunk));
+		}
+		await sink.close();
+		target.finish();
+		await saved;
+		// The bound is reached (the reader is the slow side), and never passed.
+		expect(most).toBe(2 * chunk);
+	});
+
+	it('writes an entry over 4 GiB as ZIP64', { timeout: 120_000 }, async () => {
+		const target = new ZipTarget('the ZIP in your Downloads');
+		const zip = join(dir, 'big.zip');
+		const zeros = new Uint8Array(4 * MiB);
+		const size = 4 * 1024 * MiB + zeros.byteLength;
+		const saved = save(target.archive, zip, { hole: zeros });
+		const sink = await target.open(0, meta('zeros.bin', size));
+		for (let at = 0; at < size; at += zeros.byteLength) await sink.write(zeros);
+		expect(await sink.close()).toBe(size);
+		target.finish();
+		const { bytes } = await saved;
+
+		// unzip reads the size from the ZIP64 fields. (`unzip -t` passes too, but takes 25 s over 4 GiB here.)
+		const listed = (await run(UNZIP, ['-Z', '-l', zip], { env: UNZIP_ENV })).stdout;
+		expect(listed).toMatch(new RegExp(` ${size} \\S+ +${size} +stor .* zeros\\.bin\n`));
+		// The central directory holds 0xFFFFFFFF for both sizes and the real ones in the ZIP64 extra field.
+		const tail = Buffer.alloc(bytes - size);
+		const handle = await open(zip);
+		await handle.read(tail, 0, tail.byteLength, size);
+		await handle.close();
+		const view = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
+		const central = tail.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+		expect(central).toBeGreaterThan(0);
+		let crc = 0;
+		for (let at = 0; at < size; at += zeros.byteLength) crc = crc32(zeros, crc);
+		expect(view.getUint32(central + 16, true)).toBe(crc);
+		expect(view.getUint32(central + 20, true)).toBe(0xffffffff);
+		expect(view.getUint32(central + 24, true)).toBe(0xffffffff);
+		const extra = central + 46 + view.getUint16(central + 28, true);
+		expect(view.getUint16(extra, true)).toBe(0x0001);
+		expect(view.getBigUint64(extra + 4, true)).toBe(BigInt(size));
+		expect(view.getBigUint64(extra + 12, true)).toBe(BigInt(size));
+		// And the archive ends with the ZIP64 end of central directory, its locator, then the classic end.
+		expect(tail.indexOf(Buffer.from([0x50, 0x4b, 0x06, 0x06]))).toBeGreaterThan(central);
+		expect(tail.indexOf(Buffer.from([0x50, 0x4b, 0x06, 0x07]))).toBe(tail.byteLength - 22 - 20);
+		expect(bytes).toBeGreaterThan(size);
+	});
+});
