@@ -8,6 +8,9 @@ import { crc32 } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ZipTarget } from '../../src/lib/sinks/zip-target';
 import type { FileMeta } from '../../src/lib/protocol/frames';
+import type { FileSource } from '../../src/lib/transfer/types';
+import { patternSha256, patternSource } from '../harness/memory-files';
+import { Pairing, until } from './engine/peers';
 
 const run = promisify(execFile);
 const UNZIP = '/usr/bin/unzip';
@@ -155,6 +158,21 @@ describe('ZipTarget', () => {
 		expect(sha256(await readFile(join(out, 'report_ final_.pdf')))).toBe(sha256(bytes));
 	});
 
+	it('keeps a date the ZIP cannot hold at the nearest it can: 1980 for 1970, the end of 2107 for later', async () => {
+		const target = new ZipTarget('the ZIP in your Downloads');
+		const zip = join(dir, 'dates.zip');
+		const saved = save(target.archive, zip);
+		await send(target, 0, meta('epoch.txt', 1, undefined, 0), new Uint8Array(1));
+		await send(target, 1, meta('far.txt', 1, undefined, Number.MAX_SAFE_INTEGER), new Uint8Array(1));
+		target.finish();
+		expect((await saved).error).toBeUndefined();
+
+		// The entries' DOS dates (local time) as zipinfo shows them, in two-digit years.
+		const listed = (await run(UNZIP, ['-Z', '-l', zip], { env: UNZIP_ENV })).stdout;
+		expect(listed).toMatch(/ 80-Jan-01 00:00 epoch\.txt\n/);
+		expect(listed).toMatch(/ 07-Dec-31 23:59 far\.txt\n/);
+	});
+
 	it('ends the archive with an error when a file is aborted, leaving no valid ZIP behind', async () => {
 		const target = new ZipTarget('the ZIP in your Downloads');
 		const zip = join(dir, 'broken.zip');
@@ -261,5 +279,76 @@ describe('ZipTarget', () => {
 		expect(tail.indexOf(Buffer.from([0x50, 0x4b, 0x06, 0x06]))).toBeGreaterThan(central);
 		expect(tail.indexOf(Buffer.from([0x50, 0x4b, 0x06, 0x07]))).toBe(tail.byteLength - 22 - 20);
 		expect(bytes).toBeGreaterThan(size);
+	});
+});
+
+/** A file of the pattern `seed` at `path` (a loose file when the path has no folder), from 2 January 2026. */
+function source(path: string, size: number, seed: number): FileSource {
+	const name = path.slice(path.lastIndexOf('/') + 1);
+	const file = { ...patternSource(name, size, seed), lastModified: Date.UTC(2026, 0, 2) };
+	return path.includes('/') ? { ...file, path } : file;
+}
+
+describe('ZipTarget behind the real receiver', () => {
+	it('receives a folder from a sending hub as one ZIP holding the same tree, byte for byte', async () => {
+		const peers = new Pairing();
+		const files: [string, number][] = [
+			['Été 日本/a.txt', 10],
+			['Été 日本/sub/deeper/b.bin', 5 * MiB + 5],
+			['Été 日本/sub/empty.txt', 0],
+			['loose.txt', 1000],
+		];
+		const sent = files.map(([path, size], i) => source(path, size, i + 1));
+		expect(peers.sender.hub.send(sent, ['Été 日本/vide'])).toBeNull();
+		await until(() => peers.receiver.hub.transfers.length > 0, 'the offer');
+		const target = new ZipTarget('the ZIP in your Downloads');
+		const zip = join(dir, 'folder.zip');
+		const saved = save(target.archive, zip);
+		await peers.incoming.accept(target);
+		await peers.finished();
+		expect([peers.outgoing.status, peers.incoming.status]).toEqual(['done', 'done']);
+		target.finish();
+		expect((await saved).error).toBeUndefined();
+
+		await unzipTest(zip);
+		const out = join(dir, 'out');
+		await run(UNZIP, ['-q', zip, '-d', out], { env: UNZIP_ENV });
+		const found = await tree(out);
+		expect([...found.keys()].sort()).toEqual(
+			[
+				'Été 日本/',
+				'Été 日本/vide/',
+				'Été 日本/sub/',
+				'Été 日本/sub/deeper/',
+				...files.map(([path]) => path),
+			].sort(),
+		);
+		for (const [i, [path, size]] of files.entries()) {
+			expect(found.get(path)?.sha256).toBe(patternSha256(size, i + 1));
+		}
+	});
+
+	it('ends the ZIP with an error naming the file the user cancelled half-way, and the transfer stops', async () => {
+		const peers = new Pairing();
+		const sent = [source('f/first.bin', 3 * MiB, 1), source('f/second.txt', 10, 2)];
+		expect(peers.sender.hub.send(sent)).toBeNull();
+		await until(() => peers.receiver.hub.transfers.length > 0, 'the offer');
+		const target = new ZipTarget('the ZIP in your Downloads');
+		const zip = join(dir, 'cancelled.zip');
+		let read = 0;
+		const saved = save(target.archive, zip, { onChunk: (bytes) => void (read = bytes) });
+		await peers.incoming.accept(target);
+		await until(() => read > MiB, 'a part of the first file');
+		peers.incoming.cancel(0);
+
+		const { error } = await saved;
+		expect((error as Error).message).toBe(
+			'“f/first.bin” did not arrive complete, so the ZIP download was stopped.',
+		);
+		await expect(unzipTest(zip)).rejects.toThrow();
+		await peers.finished();
+		// The next file cannot open into an archive that has ended: the transfer fails, saying why.
+		expect(peers.incoming.status).toBe('failed');
+		expect(peers.incoming.error?.message).toContain('“f/first.bin” did not arrive complete');
 	});
 });

@@ -9,6 +9,12 @@ import type { FileMeta } from '../protocol/frames';
 type Entry =
 	{ name: string; lastModified: number; size: number; input: ReadableStream<Uint8Array> } | { name: string };
 
+/** The first and last moments a ZIP's DOS date holds (local time); client-zip wraps others into nonsense. */
+const DOS_DATES = {
+	first: new Date(1980, 0, 1).getTime(),
+	last: new Date(2107, 11, 31, 23, 59, 58).getTime(),
+};
+
 /**
  * A save target whose files become the entries of one ZIP archive, read from `archive` while they arrive.
  *
@@ -63,7 +69,8 @@ export class ZipTarget implements SaveTarget {
 		const entry = new TransformStream<Uint8Array, Uint8Array>({ start: (c) => void (controller = c) });
 		const writer = entry.writable.getWriter();
 		this.#open.add(controller);
-		this.#add({ name, lastModified: meta.lastModified, size: meta.size, input: entry.readable });
+		const lastModified = Math.min(Math.max(meta.lastModified, DOS_DATES.first), DOS_DATES.last);
+		this.#add({ name, lastModified, size: meta.size, input: entry.readable });
 		let written = 0;
 		return {
 			write: async (chunk) => {
