@@ -39,7 +39,7 @@ export class ZipTarget implements SaveTarget {
 	#controller!: ReadableStreamDefaultController<Uint8Array>;
 
 	constructor(readonly description: string) {
-		const zip = makeZip(this.#next(), { buffersAreUTF8: true }).getReader();
+		const zip = makeZip(this.#next()).getReader();
 		this.archive = new ReadableStream<Uint8Array>(
 			{
 				start: (controller) => {
@@ -70,6 +70,8 @@ export class ZipTarget implements SaveTarget {
 		const writer = entry.writable.getWriter();
 		this.#open.add(controller);
 		const lastModified = Math.min(Math.max(meta.lastModified, DOS_DATES.first), DOS_DATES.last);
+		// client-zip counts a stream's bytes itself and chooses ZIP64 from that count; the size is for its
+		// length prediction (predictLength), the same either way.
 		this.#add({ name, lastModified, size: meta.size, input: entry.readable });
 		let written = 0;
 		return {
