@@ -3,7 +3,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { FileMeta } from '../../src/lib/protocol/frames';
 import type { FileSink, SaveTarget } from '../../src/lib/sinks/sink';
-import type { FileSource } from '../../src/lib/transfer/sender';
+import type { FileSource } from '../../src/lib/transfer/types';
 
 const SEGMENT = 65_536;
 /** 64 KiB of fixed pseudo-random bytes; each 64 KiB segment of a pattern is this, rotated. */

@@ -1,6 +1,6 @@
 // The browser hands over folders in three shapes (a folder input's flat list, directory handles, a drop's
 // entries), so each is read as the same small tree of nodes and one walk turns it into files with paths.
-import type { FileSource } from '../transfer/sender';
+import type { FileSource } from '../transfer/types';
 
 /** A file or a folder as a directory handle or a dropped entry shows it: its name, read when asked. */
 export type SourceNode =

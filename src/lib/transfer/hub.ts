@@ -16,9 +16,9 @@ import {
 import { randomAlphanumeric } from '../protocol/random';
 import { FrameChannel, type FramePort } from './channel';
 import { IncomingTransfer } from './receiver';
-import { OutgoingTransfer, fileMeta, type FileSource } from './sender';
+import { OutgoingTransfer, fileMeta } from './sender';
 import type { Transfer, TransferContext } from './transfer';
-import { isFinished, type TransferView } from './types';
+import { isFinished, type FileSource, type TransferView } from './types';
 
 export interface HubEvents {
 	changed(): void;

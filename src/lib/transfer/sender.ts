@@ -8,16 +8,10 @@ import { toBase64 } from '../protocol/base64';
 import { BLOCK_BYTES, blockCount, fileDigest, sha256 } from './blocks';
 import { SendWindow } from './credit';
 import { CANCELLED_BY, Transfer, peerFailure, type TransferContext } from './transfer';
+import type { FileSource } from './types';
 
 /** Read size; a multiple of BLOCK_BYTES so every slice holds whole blocks. */
 const READ_BYTES = 4 * BLOCK_BYTES;
-
-/**
- * What the sender reads: a picked File, or anything else with a size, slices and a File's metadata; with
- * the `path` it has in a folder sent whole ("photos/2026/a.jpg", ending in its name).
- */
-export type FileSource = Pick<Blob, 'size' | 'slice'> &
-	Pick<File, 'name' | 'type' | 'lastModified'> & { readonly path?: string };
 
 export function fileMeta(file: FileSource): FileMeta {
 	const meta = { name: file.name, size: file.size, type: file.type, lastModified: file.lastModified };

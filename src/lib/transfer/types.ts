@@ -2,6 +2,13 @@
 // calls into a live transfer and a view can be compared with the previous one to announce changes.
 import type { UserError } from '../errors';
 
+/**
+ * What the sender reads: a picked File, or anything else with a size, slices and a File's metadata; with
+ * the `path` it has in a folder sent whole ("photos/2026/a.jpg", ending in its name).
+ */
+export type FileSource = Pick<Blob, 'size' | 'slice'> &
+	Pick<File, 'name' | 'type' | 'lastModified'> & { readonly path?: string };
+
 export type FileStatus = 'waiting' | 'active' | 'verifying' | 'done' | 'cancelled' | 'failed';
 
 export type TransferStatus =

@@ -9,7 +9,7 @@ import {
 	type FileMeta,
 } from '../../../src/lib/protocol/frames';
 import { BLOCK_BYTES } from '../../../src/lib/transfer/blocks';
-import type { FileSource } from '../../../src/lib/transfer/sender';
+import type { FileSource } from '../../../src/lib/transfer/types';
 import { MemoryPair } from '../../harness/memory-channel';
 import { MemoryTarget, patternSha256, patternSource } from '../../harness/memory-files';
 import { Pairing, ScriptedPeer, facing, isPlainError, quiet, until } from './peers';

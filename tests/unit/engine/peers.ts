@@ -12,7 +12,7 @@ import { toBase64 } from '../../../src/lib/protocol/base64';
 import { BLOCK_BYTES, sha256 } from '../../../src/lib/transfer/blocks';
 import { TransferHub } from '../../../src/lib/transfer/hub';
 import type { IncomingTransfer } from '../../../src/lib/transfer/receiver';
-import type { FileSource } from '../../../src/lib/transfer/sender';
+import type { FileSource } from '../../../src/lib/transfer/types';
 import type { Transfer } from '../../../src/lib/transfer/transfer';
 import { isFinished } from '../../../src/lib/transfer/types';
 import { MemoryPair, type MemoryPairOptions, type MemoryPort } from '../../harness/memory-channel';

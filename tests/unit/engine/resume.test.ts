@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { peerGone } from '../../../src/lib/errors';
 import { decodeFrame } from '../../../src/lib/protocol/frames';
 import { BLOCK_BYTES } from '../../../src/lib/transfer/blocks';
-import type { FileSource } from '../../../src/lib/transfer/sender';
+import type { FileSource } from '../../../src/lib/transfer/types';
 import { MemoryTarget, patternSha256, patternSource } from '../../harness/memory-files';
 import { MiB, Pairing, until, type Peer } from './peers';
 
