@@ -17,7 +17,7 @@ import type { PairingKeys } from '../rtc/sdp-auth';
 import { TransferHub } from '../transfer/hub';
 import { StripedPort, stripedMessageSize } from '../transfer/striped-port';
 import type { SaveTarget } from '../sinks/sink';
-import type { TransferView } from '../transfer/types';
+import type { FileSource, TransferView } from '../transfer/types';
 import type { Meeting } from './meeting';
 import { SendGate } from './send-gate';
 import { SignalingClient } from './signaling-client';
@@ -54,8 +54,12 @@ export interface ConnectionEvents {
 	text(text: string): void;
 }
 
-/** Something the user asked to send: a file, or a text message. */
-type Outgoing = { file: File } | { text: string };
+/** Something the user asked to send: a file, a folder that holds nothing (by its path), or a text message. */
+type Outgoing = { file: FileSource } | { folder: string } | { text: string };
+
+/** Whether `path` is the folder `folder` or lies inside it, at any depth. */
+export const inFolder = (path: string | undefined, folder: string): boolean =>
+	path !== undefined && (path === folder || path.startsWith(`${folder}/`));
 
 const otherDevice = (): UserError =>
 	userError(
@@ -127,8 +131,13 @@ export class Connection {
 	}
 
 	/** Files waiting for the user to confirm a device, oldest first. */
-	get heldFiles(): File[] {
+	get heldFiles(): FileSource[] {
 		return this.gate.held.flatMap((item) => ('file' in item ? [item.file] : []));
+	}
+
+	/** Empty folders waiting with them, by path. */
+	get heldFolders(): string[] {
+		return this.gate.held.flatMap((item) => ('folder' in item ? [item.folder] : []));
 	}
 
 	/** Text messages waiting for the user to confirm a device, oldest first. */
@@ -136,9 +145,13 @@ export class Connection {
 		return this.gate.held.flatMap((item) => ('text' in item ? [item.text] : []));
 	}
 
-	/** Offers files to the confirmed device at once; holds them until the user confirms one otherwise. */
-	send(files: File[]): UserError | null {
-		return this.dispatch(this.gate.offer(files.map((file) => ({ file }))));
+	/**
+	 * Offers files (and the empty folders of a folder sent whole) to the confirmed device at once; holds them
+	 * until the user confirms one otherwise.
+	 */
+	send(files: readonly FileSource[], folders: readonly string[] = []): UserError | null {
+		const items: Outgoing[] = [...files.map((file) => ({ file })), ...folders.map((folder) => ({ folder }))];
+		return this.dispatch(this.gate.offer(items));
 	}
 
 	/** Sends a text message to the confirmed device, or holds it like files. */
@@ -154,14 +167,20 @@ export class Connection {
 		return this.dispatch(released);
 	}
 
-	/** Forgets a held file, or the held text at `textIndex`. */
-	unqueue(which: { file: File } | { textIndex: number }): void {
+	/** Forgets a held file, every held file and empty folder inside a `folder`, or the held text at `textIndex`. */
+	unqueue(which: { file: FileSource } | { folder: string } | { textIndex: number }): void {
 		const texts = this.gate.held.filter((item) => 'text' in item);
-		const item =
+		const items =
 			'file' in which
-				? this.gate.held.find((held) => 'file' in held && held.file === which.file)
-				: texts[which.textIndex];
-		if (item) this.gate.remove(item);
+				? this.gate.held.filter((held) => 'file' in held && held.file === which.file)
+				: 'folder' in which
+					? this.gate.held.filter(
+							(held) =>
+								('file' in held && inFolder(held.file.path, which.folder)) ||
+								('folder' in held && inFolder(held.folder, which.folder)),
+						)
+					: texts.slice(which.textIndex, which.textIndex + 1);
+		for (const item of items) this.gate.remove(item);
 		this.events.changed();
 	}
 
@@ -279,7 +298,7 @@ export class Connection {
 		void this.peer?.handleSignal(data);
 	}
 
-	/** Texts go now; files become one transfer. Returns the hub's objection to the files, if any. */
+	/** Texts go now; files and empty folders become one transfer. Returns the hub's objection to them, if any. */
 	private dispatch(items: Outgoing[]): UserError | null {
 		for (const item of items) {
 			if (!('text' in item)) continue;
@@ -292,7 +311,8 @@ export class Connection {
 			});
 		}
 		const files = items.flatMap((item) => ('file' in item ? [item.file] : []));
-		return files.length > 0 ? this.hub.send(files) : null;
+		const folders = items.flatMap((item) => ('folder' in item ? [item.folder] : []));
+		return files.length > 0 || folders.length > 0 ? this.hub.send(files, folders) : null;
 	}
 
 	/**
