@@ -15,6 +15,7 @@ import {
 	type RefusedReason,
 	type Share,
 } from './share-store';
+import type { FileSource } from '../transfer/types';
 
 export interface ShareHooks {
 	/** Puts the kept files on the send queue and shows the QR code to send them. */
@@ -22,7 +23,7 @@ export interface ShareHooks {
 	/** Hands text to the session, which sends it once the user has confirmed the other device. */
 	sendText(text: string): void;
 	/** Takes files off the send queue: the user left the session before they were sent. */
-	unqueue(files: readonly File[]): void;
+	unqueue(files: readonly FileSource[]): void;
 	/** Writes a size in the language shown (the inbox names its size cap in a refusal). */
 	size(bytes: number): string;
 }
@@ -35,7 +36,8 @@ export interface AppView {
 	inSession: boolean;
 	/** The user confirmed the other device: files leaving the queue now are being sent, not removed. */
 	confirmed: boolean;
-	queued: readonly File[];
+	/** The app's send queue: shared files, and files or folders picked in the app. */
+	queued: readonly FileSource[];
 	/** An outgoing transfer has not finished. */
 	sending: boolean;
 }
@@ -129,7 +131,7 @@ export class ShareInbox {
 		}
 		const id = this.id;
 		if (id === null || this.review) return;
-		const shared = this.queued.map((entry) => entry.file);
+		const shared: readonly FileSource[] = this.queued.map((entry) => entry.file);
 		if (view.home && view.queued.some((file) => shared.includes(file))) this.hooks.unqueue(shared);
 		const left = this.queued.filter((entry) => !view.queued.includes(entry.file));
 		this.queued = this.queued.filter((entry) => view.queued.includes(entry.file));

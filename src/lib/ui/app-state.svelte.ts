@@ -2,13 +2,13 @@
 // is copied from the engine at most every 200 ms, so a 30 MB/s stream does not re-render per chunk.
 import { localError, type UserError } from '../errors';
 import { requestSession } from '../session/api';
-import { Connection, type ConnectionState } from '../session/connection';
+import { Connection, inFolder, type ConnectionState } from '../session/connection';
 import { formatDeepLink, randomKey, shortCode, type PairingLink } from '../session/deep-link';
 import { sessionMeeting } from '../session/meeting';
 import { hasFileSystemAccess, pickSaveTarget } from '../sinks/fs-access';
 import { hasOpfsWritable, opfsDownloadTarget } from '../sinks/opfs-download';
 import type { SaveTarget } from '../sinks/sink';
-import { isFinished, type TransferView } from '../transfer/types';
+import { isFinished, type FileSource, type TransferView } from '../transfer/types';
 import { m } from './i18n.svelte';
 import { WakeLock } from './wake-lock';
 
@@ -37,7 +37,9 @@ export class AppState {
 	error = $state.raw<UserError | null>(null);
 	transfers = $state.raw<TransferView[]>([]);
 	/** Files waiting to be sent: before a session exists, and in it until the user confirms a device. */
-	queued = $state.raw<File[]>([]);
+	queued = $state.raw<FileSource[]>([]);
+	/** The empty folders of a folder waiting to be sent whole, by path. */
+	queuedFolders = $state.raw<string[]>([]);
 	/** Text messages waiting until the user confirms a device. */
 	heldTexts = $state.raw<string[]>([]);
 	/** The code the confirm button names: something waits and a device is connected, not yet confirmed. */
@@ -75,22 +77,36 @@ export class AppState {
 		this.open(link);
 	}
 
-	/** Files go to the session, which sends them to a confirmed device or holds them until one is. */
-	pick(files: File[]): void {
-		if (files.length === 0) return;
+	/**
+	 * Files (and a folder's empty folders) go to the session, which sends them to a confirmed device or holds
+	 * them until one is.
+	 */
+	pick(files: readonly FileSource[], folders: readonly string[] = []): void {
+		if (files.length === 0 && folders.length === 0) return;
 		if (!this.session) {
 			this.queued = [...this.queued, ...files];
+			this.queuedFolders = [...this.queuedFolders, ...folders];
 			return;
 		}
-		this.report(this.session.send(files));
+		this.report(this.session.send(files, folders));
 	}
 
-	unqueue(index: number): void {
-		const file = this.queued[index];
-		if (this.session && file) {
+	unqueue(file: FileSource): void {
+		if (this.session) {
 			this.session.unqueue({ file });
 			this.refresh();
-		} else this.queued = this.queued.filter((_, i) => i !== index);
+		} else this.queued = this.queued.filter((queued) => queued !== file);
+	}
+
+	/** Takes a top-level folder off the queue: every file and empty folder inside it. */
+	unqueueFolder(name: string): void {
+		if (this.session) {
+			this.session.unqueue({ folder: name });
+			this.refresh();
+			return;
+		}
+		this.queued = this.queued.filter((file) => !inFolder(file.path, name));
+		this.queuedFolders = this.queuedFolders.filter((path) => !inFolder(path, name));
 	}
 
 	unqueueText(index: number): void {
@@ -184,7 +200,8 @@ export class AppState {
 		});
 		this.session = session;
 		// What was picked before (offline, or on the share screen) waits in the session for a confirmed device.
-		if (this.queued.length > 0) session.send(this.queued);
+		if (this.queued.length > 0 || this.queuedFolders.length > 0)
+			session.send(this.queued, this.queuedFolders);
 		void session.start();
 		this.refresh();
 	}
@@ -215,9 +232,10 @@ export class AppState {
 		this.verificationCode = session.verificationCode;
 		this.relayed = session.relayed;
 		this.queued = session.heldFiles;
+		this.queuedFolders = session.heldFolders;
 		this.heldTexts = session.heldTexts;
 		this.confirmed = session.confirmed;
-		const waiting = this.queued.length > 0 || this.heldTexts.length > 0;
+		const waiting = this.queued.length > 0 || this.queuedFolders.length > 0 || this.heldTexts.length > 0;
 		const confirmCode = waiting ? session.awaitingConfirmation : null;
 		if (before !== 'connected' && session.state === 'connected') this.announce(m.announce_connected());
 		if (confirmCode && confirmCode !== this.confirmCode)
