@@ -192,6 +192,18 @@ describe('ZipTarget', () => {
 		await expect(target.open(2, meta('later.txt', 1))).rejects.toThrow(/photos\/half\.bin/);
 	});
 
+	it('ends the archive with an error when a closed file is then found wrong (its size or digest)', async () => {
+		const target = new ZipTarget('the ZIP in your Downloads');
+		const zip = join(dir, 'wrong.zip');
+		const saved = save(target.archive, zip);
+		const sink = await target.open(0, meta('short.bin', 20));
+		await sink.write(randomBytes(10));
+		expect(await sink.close()).toBe(10);
+		await sink.abort();
+		expect(((await saved).error as Error).message).toContain('“short.bin” did not arrive complete');
+		await expect(unzipTest(zip)).rejects.toThrow();
+	});
+
 	it('ends the archive with the reason it is given when the transfer fails between files', async () => {
 		const target = new ZipTarget('the ZIP in your Downloads');
 		const saved = save(target.archive, join(dir, 'failed.zip'));
@@ -326,6 +338,24 @@ describe('ZipTarget behind the real receiver', () => {
 		for (const [i, [path, size]] of files.entries()) {
 			expect(found.get(path)?.sha256).toBe(patternSha256(size, i + 1));
 		}
+	});
+
+	it('leaves out a file cancelled before any of its bytes arrived; the ZIP stays whole', async () => {
+		const peers = new Pairing();
+		const sent = [source('f/kept.txt', 10, 1), source('f/dropped.txt', 10, 2), source('f/also.txt', 0, 3)];
+		expect(peers.sender.hub.send(sent)).toBeNull();
+		await until(() => peers.receiver.hub.transfers.length > 0, 'the offer');
+		peers.incoming.cancel(1);
+		const target = new ZipTarget('the ZIP in your Downloads');
+		const zip = join(dir, 'partial.zip');
+		const saved = save(target.archive, zip);
+		await peers.incoming.accept(target);
+		await peers.finished();
+		target.finish();
+		expect((await saved).error).toBeUndefined();
+
+		await unzipTest(zip);
+		expect(await listing(zip)).toEqual(['f/kept.txt', 'f/also.txt']);
 	});
 
 	it('ends the ZIP with an error naming the file the user cancelled half-way, and the transfer stops', async () => {
