@@ -1,0 +1,187 @@
+// A whole folder sent through the app between two real Chromium processes: picked with "Send a folder"
+// (the folder input where no folder picker exists, and the folder picker where it does), shown to the
+// receiver as a summary with a bounded number of file rows, saved into a folder: same paths, same SHA-256.
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../harness/server';
+import {
+	SAVED_DIR,
+	confirmPeer,
+	connected,
+	launchPeer,
+	openApp,
+	showCode,
+	waitForStatus,
+	type Peer,
+} from '../harness/browser';
+import { makeDir, makeFile } from '../harness/files';
+import { MAX_FILE_ROWS } from '../../src/lib/ui/file-rows';
+import { formatBytes } from '../../src/lib/ui/format';
+
+const ROOT = 'Projekt ✓ 日本';
+const MiB = 1024 * 1024;
+/** A few large files among the small ones, at their index in the tree. */
+const LARGE: Record<number, number> = { 3: MiB, 700: 2 * MiB, 1400: 5 * MiB, 1999: 8 * MiB };
+const NAMES = ['fichier-é', 'ملف', '日本語', 'plain'];
+const IEC = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+
+let server: RunningServer;
+let disk: string;
+/** Every file sent, by its path in the folder. */
+const sent = new Map<string, string>();
+let total = 0;
+
+beforeAll(async () => {
+	server = await startServer({ skipBuild: true, vars: { STUN_URLS: '' } });
+	disk = makeDir();
+	// Three levels under the folder picked: 10 folders of 5 folders of 40 files.
+	for (let i = 0; i < 2000; i++) {
+		const folder = `${ROOT}/teil-${Math.floor(i / 200)}/${['α', 'β', 'γ', 'δ', 'ε'][Math.floor(i / 40) % 5]}`;
+		mkdirSync(join(disk, folder), { recursive: true });
+		const name = `${NAMES[i % NAMES.length]}-${i}.bin`;
+		const size = LARGE[i] ?? (i % 50 === 0 ? 0 : 1 + ((i * 37) % 4096));
+		sent.set(`${folder}/${name}`, makeFile(join(disk, folder), name, size).sha256);
+		total += size;
+	}
+});
+
+afterAll(async () => {
+	await server?.stop();
+	if (disk) rmSync(disk, { recursive: true, force: true });
+});
+
+let receiver: Peer;
+let sender: Peer;
+
+beforeEach(async () => {
+	receiver = await launchPeer(server.url);
+	sender = await launchPeer(server.url);
+});
+
+afterEach(async () => {
+	await receiver.close();
+	await sender.close();
+});
+
+async function pair(): Promise<void> {
+	const link = await showCode(receiver, server.url);
+	await openApp(sender.page, link);
+	await connected(receiver);
+	await connected(sender);
+}
+
+interface Tree {
+	files: Record<string, string>;
+	folders: string[];
+}
+
+/** Every file (SHA-256, hex) and folder in the receiver's save folder, by path. */
+function savedTree(peer: Peer): Promise<Tree> {
+	return peer.page.evaluate(async (dirName) => {
+		const files: Record<string, string> = {};
+		const folders: string[] = [];
+		const read = async (dir: FileSystemDirectoryHandle, base: string): Promise<void> => {
+			for await (const [name, handle] of dir as unknown as AsyncIterable<[string, FileSystemHandle]>) {
+				const path = base ? `${base}/${name}` : name;
+				if (handle.kind === 'directory') {
+					folders.push(path);
+					await read(handle as FileSystemDirectoryHandle, path);
+					continue;
+				}
+				const bytes = await (await (handle as FileSystemFileHandle).getFile()).arrayBuffer();
+				const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+				files[path] = [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
+			}
+		};
+		const root = await navigator.storage.getDirectory();
+		await read(await root.getDirectoryHandle(dirName, { create: true }), '');
+		return { files, folders: folders.sort() };
+	}, SAVED_DIR);
+}
+
+describe('sending a folder through the app', () => {
+	it('sends 2,000 files in three levels with the folder input: the same tree, every SHA-256 equal, 50 rows at most', async () => {
+		await pair();
+		// Where there is no folder picker (Firefox, Safari) the button opens the folder input.
+		await sender.page.evaluate(() => {
+			(window as { showDirectoryPicker?: unknown }).showDirectoryPicker = undefined;
+		});
+		const started = performance.now();
+		const [chooser] = await Promise.all([
+			sender.page.waitForEvent('filechooser'),
+			sender.page.locator('button', { hasText: 'Send a folder' }).click(),
+		]);
+		await chooser.setFiles(join(disk, ROOT));
+
+		// Held until the device is confirmed: the queue shows the folder as one row that can be removed.
+		const queue = sender.page.getByTestId('queue');
+		await expect.poll(() => queue.getByTestId('tree-folder').count()).toBe(1);
+		expect(await queue.getByTestId('tree-folder').textContent()).toContain('2,000 files');
+		expect(await queue.getByRole('button', { name: `Remove the folder ${ROOT}` }).count()).toBe(1);
+		expect(await queue.getByTestId('queued-file').count()).toBe(0);
+		await confirmPeer(sender);
+
+		await waitForStatus(receiver, 'incoming');
+		const card = receiver.page.getByTestId('transfer').first();
+		const folderRow = card.getByTestId('tree-folder');
+		expect(await folderRow.count()).toBe(1);
+		expect((await folderRow.textContent())?.replace(/\s+/g, ' ').trim()).toBe(
+			`${ROOT} 2,000 files · ${formatBytes(total, 'en', IEC)}`,
+		);
+		expect(await card.getByTestId('file').count()).toBe(MAX_FILE_ROWS);
+		expect(await card.getByTestId('files-more').textContent()).toBe(
+			`… and ${(2000 - MAX_FILE_ROWS).toLocaleString('en')} more files`,
+		);
+		const firstRows = await card.getByTestId('file-name').allTextContents();
+		expect(firstRows.every((path) => sent.has(path))).toBe(true);
+
+		await card.getByRole('button', { name: /^Accept and save/ }).click();
+		await waitForStatus(receiver, 'done', 170_000);
+		await waitForStatus(sender, 'done');
+		console.log(`2,000 files in a folder, picked to saved: ${Math.round(performance.now() - started)} ms`);
+		expect(await card.getByTestId('file').count()).toBeLessThanOrEqual(MAX_FILE_ROWS);
+
+		const saved = await savedTree(receiver);
+		expect(Object.keys(saved.files)).toHaveLength(2000);
+		expect(saved.files).toEqual(Object.fromEntries(sent));
+		expect(saved.folders).toHaveLength(1 + 10 + 50);
+		expect(sender.errors).toEqual([]);
+		expect(receiver.errors).toEqual([]);
+	});
+
+	it('sends a folder picked with the folder picker, its empty folder too', async () => {
+		await pair();
+		// The sender's stubbed folder picker hands out its own OPFS folder "saved": the folder sent.
+		const written = await sender.page.evaluate(async (dirName) => {
+			const root = await navigator.storage.getDirectory();
+			const picked = await root.getDirectoryHandle(dirName, { create: true });
+			const write = async (dir: FileSystemDirectoryHandle, name: string, text: string) => {
+				const writable = await (await dir.getFileHandle(name, { create: true })).createWritable();
+				await writable.write(text);
+				await writable.close();
+			};
+			const inner = await picked.getDirectoryHandle('unter 日本', { create: true });
+			await write(picked, 'a.txt', 'alpha');
+			await write(inner, 'ü ✓.txt', 'unicode');
+			await inner.getDirectoryHandle('leer ∅', { create: true });
+			return [`${dirName}/a.txt`, `${dirName}/unter 日本/ü ✓.txt`];
+		}, SAVED_DIR);
+		await sender.page.locator('button', { hasText: 'Send a folder' }).click();
+		await confirmPeer(sender);
+		await waitForStatus(receiver, 'incoming');
+		const card = receiver.page.getByTestId('transfer').first();
+		expect((await card.getByTestId('tree-folder').textContent())?.replace(/\s+/g, ' ').trim()).toBe(
+			`${SAVED_DIR} 2 files · 12 B`,
+		);
+		expect(await card.getByTestId('file-name').allTextContents()).toEqual(written);
+		await card.getByRole('button', { name: /^Accept and save/ }).click();
+		await waitForStatus(receiver, 'done');
+
+		const saved = await savedTree(receiver);
+		expect(Object.keys(saved.files).sort()).toEqual(written);
+		expect(saved.folders).toEqual([SAVED_DIR, `${SAVED_DIR}/unter 日本`, `${SAVED_DIR}/unter 日本/leer ∅`]);
+		expect(sender.errors).toEqual([]);
+		expect(receiver.errors).toEqual([]);
+	});
+});
