@@ -1,6 +1,8 @@
 // axe-core on every screen of a real pairing, in light and dark: home, scanner open, QR code waiting,
-// connected with an incoming offer, transfer done. No serious or critical violation is allowed.
-import { rmSync } from 'node:fs';
+// connected with an incoming offer (a file and a folder of more files than get rows), transfer done. No
+// serious or critical violation is allowed.
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../harness/server';
 import {
@@ -61,11 +63,17 @@ describe('accessibility', () => {
 			await connected(receiver);
 			await connected(sender);
 			await sender.page.getByTestId('file-input').setInputFiles([makeFile(dir, 'report.pdf', 200_000).path]);
+			const folder = join(dir, 'Ordner ✓');
+			mkdirSync(folder);
+			for (let i = 0; i < 55; i++) makeFile(folder, `teil-${i}.txt`, 10);
+			await sender.page.getByTestId('folder-input').setInputFiles(folder);
 			await sender.page.getByRole('button', { name: /^Send to the device showing / }).waitFor();
 			results = { ...results, ...(await audit(sender, 'sender, confirm the device')) };
 			await confirmPeer(sender);
 			const offer = receiver.page.locator('[data-testid="transfer"][data-status="incoming"]');
 			await offer.waitFor();
+			await offer.getByTestId('tree-folder').waitFor();
+			await offer.getByTestId('files-more').waitFor();
 			results = { ...results, ...(await audit(receiver, 'connected, incoming offer')) };
 
 			await offer.getByRole('button', { name: 'Accept and save' }).click();
