@@ -184,4 +184,23 @@ describe('sending a folder through the app', () => {
 		expect(sender.errors).toEqual([]);
 		expect(receiver.errors).toEqual([]);
 	});
+
+	it('queues loose files dropped on the drop zone', async () => {
+		await openApp(sender.page, server.url);
+		await sender.page.getByRole('button', { name: /Send files/ }).click();
+		await sender.page.evaluate(() => {
+			const data = new DataTransfer();
+			data.items.add(new File(['alpha'], 'a ✓.txt'));
+			data.items.add(new File(['beta!!'], 'ملف.txt'));
+			const zone = document.querySelector('[role="group"]');
+			zone?.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+		});
+		const rows = sender.page.getByTestId('queued-file');
+		await expect.poll(() => rows.count()).toBe(2);
+		expect((await rows.allTextContents()).map((row) => row.replace(/\s+/g, ' ').trim())).toEqual([
+			'a ✓.txt (5 B) Remove',
+			'ملف.txt (6 B) Remove',
+		]);
+		expect(sender.errors).toEqual([]);
+	});
 });
