@@ -203,4 +203,32 @@ describe('sending a folder through the app', () => {
 		]);
 		expect(sender.errors).toEqual([]);
 	});
+
+	it('says so when a folder cannot be read, and nothing when the picker is closed', async () => {
+		await openApp(sender.page, server.url);
+		await sender.page.getByRole('button', { name: /Send files/ }).click();
+		const button = sender.page.locator('button', { hasText: 'Send a folder' });
+		await sender.page.evaluate(() => {
+			const picker = window as { showDirectoryPicker?: () => Promise<unknown> };
+			picker.showDirectoryPicker = () => Promise.reject(new DOMException('closed', 'AbortError'));
+		});
+		await button.click();
+		await sender.page.evaluate(() => {
+			// A folder that is gone by the time it is read.
+			const gone = () => Promise.reject(new DOMException('gone', 'NotFoundError'));
+			const folder = {
+				kind: 'directory',
+				name: 'weg',
+				values: () => ({ [Symbol.asyncIterator]: () => ({ next: gone }) }),
+			};
+			(window as { showDirectoryPicker?: () => Promise<unknown> }).showDirectoryPicker = async () => folder;
+		});
+		const alert = sender.page.getByRole('alert');
+		expect(await alert.count()).toBe(0);
+		await button.click();
+		await expect
+			.poll(() => alert.textContent())
+			.toContain('Pairbeam could not read what was picked or dropped.');
+		expect(await sender.page.getByTestId('queue').count()).toBe(0);
+	});
 });

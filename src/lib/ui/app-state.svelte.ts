@@ -91,6 +91,14 @@ export class AppState {
 		this.report(this.session.send(files, folders));
 	}
 
+	/** What the user picked or dropped could not be read. */
+	pickFailed(): void {
+		this.error = localError(
+			(m) => m.error_pick_unreadable(),
+			(m) => m.error_pick_unreadable_hint(),
+		);
+	}
+
 	unqueue(file: FileSource): void {
 		if (this.session) {
 			this.session.unqueue({ file });
