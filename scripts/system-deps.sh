@@ -2,7 +2,7 @@
 # Debian packages the tests need (browsers, TURN server, network namespaces). Installs only what is
 # missing, so `npm test` can call it on every run; needs root (or sudo) only when something is missing.
 set -euo pipefail
-declare -A needs=([ip]=iproute2 [unshare]=util-linux [chromium]=chromium [turnserver]=coturn [firefox-esr]=firefox-esr)
+declare -A needs=([ip]=iproute2 [unshare]=util-linux [chromium]=chromium [turnserver]=coturn [firefox-esr]=firefox-esr [unzip]=unzip)
 missing=()
 for cmd in "${!needs[@]}"; do
 	command -v "$cmd" >/dev/null 2>&1 || missing+=("${needs[$cmd]}")

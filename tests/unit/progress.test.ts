@@ -3,7 +3,6 @@ import { etaSeconds, percent, SpeedMeter } from '../../src/lib/transfer/progress
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
-const GiB = 1024 * MiB;
 
 describe('SpeedMeter', () => {
 	it('is 0 with fewer than two samples or no elapsed time', () => {
