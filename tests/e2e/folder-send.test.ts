@@ -6,14 +6,13 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../harness/server';
 import {
-	SAVED_DIR,
 	confirmPeer,
-	connected,
 	launchPeer,
 	openApp,
-	showCode,
-	waitForStatus,
+	pairPeers,
 	type Peer,
+	SAVED_DIR,
+	waitForStatus,
 } from '../harness/browser';
 import { makeDir, makeFile } from '../harness/files';
 import { MAX_FILE_ROWS } from '../../src/lib/ui/file-rows';
@@ -64,13 +63,6 @@ afterEach(async () => {
 	await sender.close();
 });
 
-async function pair(): Promise<void> {
-	const link = await showCode(receiver, server.url);
-	await openApp(sender.page, link);
-	await connected(receiver);
-	await connected(sender);
-}
-
 interface Tree {
 	files: Record<string, string>;
 	folders: string[];
@@ -102,7 +94,7 @@ function savedTree(peer: Peer): Promise<Tree> {
 
 describe('sending a folder through the app', () => {
 	it('sends 2,000 files in three levels with the folder input: the same tree, every SHA-256 equal, 50 rows at most', async () => {
-		await pair();
+		await pairPeers(receiver, sender, server.url);
 		// Where there is no folder picker (Firefox, Safari) the button opens the folder input.
 		await sender.page.evaluate(() => {
 			(window as { showDirectoryPicker?: unknown }).showDirectoryPicker = undefined;
@@ -151,7 +143,7 @@ describe('sending a folder through the app', () => {
 	});
 
 	it('sends a folder picked with the folder picker, its empty folder too', async () => {
-		await pair();
+		await pairPeers(receiver, sender, server.url);
 		// The sender's stubbed folder picker hands out its own OPFS folder "saved": the folder sent.
 		const written = await sender.page.evaluate(async (dirName) => {
 			const root = await navigator.storage.getDirectory();

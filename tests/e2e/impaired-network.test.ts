@@ -3,16 +3,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../harness/server';
-import {
-	connected,
-	launchPeer,
-	openApp,
-	savedFiles,
-	sendFiles,
-	showCode,
-	waitForStatus,
-	type Peer,
-} from '../harness/browser';
+import { launchPeer, pairPeers, type Peer, savedFiles, sendFiles, waitForStatus } from '../harness/browser';
 import { makeDir, makeFile, type TestFile } from '../harness/files';
 import { startRelayedSignaling } from '../harness/relayed-signaling';
 import { PROFILES, startUdpRelay, type UdpRelay } from '../harness/udp-relay';
@@ -41,9 +32,7 @@ async function pairedThroughRelay(): Promise<{ receiver: Peer; sender: Peer }> {
 	const sender = await launchPeer(signaling.url);
 	peers.push(receiver, sender);
 	for (const peer of [receiver, sender]) await peer.context.addInitScript(instrumentPage);
-	await openApp(sender.page, await showCode(receiver, signaling.url));
-	await connected(receiver, 30_000);
-	await connected(sender, 30_000);
+	await pairPeers(receiver, sender, signaling.url, 30_000);
 	return { receiver, sender };
 }
 

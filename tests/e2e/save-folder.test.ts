@@ -5,15 +5,13 @@ import { rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../harness/server';
 import {
-	SAVED_DIR,
-	connected,
 	launchPeer,
-	openApp,
+	pairPeers,
+	type Peer,
+	SAVED_DIR,
 	savedFiles,
 	sendFiles,
-	showCode,
 	waitForStatus,
-	type Peer,
 } from '../harness/browser';
 import { makeDir, makeFile } from '../harness/files';
 
@@ -74,10 +72,7 @@ describe('saving into a folder that already holds files of the same names', () =
 			'.npmrc': '//registry.example/:_authToken=the-users-own\n',
 		};
 		const arriving = { a: makeFile(dir, 'a.txt', 300_000), npmrc: makeFile(dir, '.npmrc', 64 * 1024 * 1024) };
-		const link = await showCode(receiver, server.url);
-		await openApp(sender.page, link);
-		await connected(receiver);
-		await connected(sender);
+		await pairPeers(receiver, sender, server.url);
 		await putInSaveFolder(receiver, own);
 
 		await sendFiles(sender, [arriving.a.path, arriving.npmrc.path]);
@@ -102,10 +97,7 @@ describe('saving into a folder that already holds files of the same names', () =
 	it('keeps the user’s file when the transfer fails mid-way (the sender closes its tab)', async () => {
 		const own = { 'big.bin': 'the user’s own big.bin\n' };
 		const arriving = makeFile(dir, 'big.bin', 64 * 1024 * 1024);
-		const link = await showCode(receiver, server.url);
-		await openApp(sender.page, link);
-		await connected(receiver);
-		await connected(sender);
+		await pairPeers(receiver, sender, server.url);
 		await putInSaveFolder(receiver, own);
 
 		await sendFiles(sender, [arriving.path, makeFile(dir, 'second.bin', 1000).path]);

@@ -5,16 +5,15 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startServer, type RunningServer } from '../harness/server';
 import {
 	confirmPeer,
-	connected,
 	heapSampler,
 	launchPeer,
 	openApp,
+	pairPeers,
+	type Peer,
 	readQr,
 	savedFiles,
 	sendFiles,
-	showCode,
 	waitForStatus,
-	type Peer,
 } from '../harness/browser';
 import { makeDir, makeFile, type TestFile } from '../harness/files';
 import { sanitizeFilename } from '../../src/lib/sinks/filename';
@@ -50,15 +49,6 @@ afterEach(async () => {
 	await sender.close();
 });
 
-/** The receiver shows the QR code; the sender opens what the QR code says. */
-async function pairReceiverFirst(): Promise<string> {
-	const link = await showCode(receiver, server.url);
-	await openApp(sender.page, link);
-	await connected(receiver);
-	await connected(sender);
-	return link;
-}
-
 function transferCard(peer: Peer) {
 	return peer.page.getByTestId('transfer').first();
 }
@@ -84,7 +74,7 @@ const fileStatuses = (peer: Peer) =>
 
 describe('transfer between two Chromium peers', () => {
 	it('pairs by QR code and sends 0 B, 1 MiB and 64 MiB files byte-identical', async () => {
-		const link = await pairReceiverFirst();
+		const link = await pairPeers(receiver, sender, server.url);
 		expect(link).toMatch(new RegExp(`^${server.url}/j#[A-Za-z0-9]{20}\\.[A-Za-z0-9]{32}\\.[A-Za-z0-9]{32}$`));
 		// The join token and key are gone from the sender's address bar once it has joined.
 		expect(sender.page.url()).toBe(`${server.url}/j`);
@@ -122,7 +112,7 @@ describe('transfer between two Chromium peers', () => {
 	});
 
 	it('tells the sender when the receiver declines, and saves nothing', async () => {
-		await pairReceiverFirst();
+		await pairPeers(receiver, sender, server.url);
 		await sendFiles(sender, [files.small.path]);
 		await waitForStatus(receiver, 'incoming');
 		await transferCard(receiver).getByRole('button', { name: 'Decline' }).click();
@@ -133,7 +123,7 @@ describe('transfer between two Chromium peers', () => {
 	});
 
 	it('cancels everything mid-transfer from the receiver; the sender is told and no partial file stays', async () => {
-		await pairReceiverFirst();
+		await pairPeers(receiver, sender, server.url);
 		await sendAndAccept([files.small.path, files.big.path]);
 		await midTransfer(receiver);
 		await expect.poll(() => fileStatuses(receiver)).toEqual(['done', 'active']);
@@ -146,7 +136,7 @@ describe('transfer between two Chromium peers', () => {
 	});
 
 	it('cancels one file mid-transfer from the sender and still delivers the others', async () => {
-		await pairReceiverFirst();
+		await pairPeers(receiver, sender, server.url);
 		const after = makeFile(dir, 'after.bin', 300_000);
 		await sendAndAccept([files.small.path, files.big.path, after.path]);
 		await expect.poll(() => fileStatuses(sender), { timeout: 30_000 }).toEqual(['done', 'active', 'waiting']);
@@ -164,7 +154,7 @@ describe('transfer between two Chromium peers', () => {
 	});
 
 	it('shows an error on the receiver, and no success anywhere, when the sender closes its tab mid-transfer', async () => {
-		await pairReceiverFirst();
+		await pairPeers(receiver, sender, server.url);
 		await sendAndAccept([files.big.path]);
 		await midTransfer(receiver);
 		await sender.page.close();
@@ -177,7 +167,7 @@ describe('transfer between two Chromium peers', () => {
 	});
 
 	it('shows an error on the sender when the receiver closes its tab mid-transfer', async () => {
-		await pairReceiverFirst();
+		await pairPeers(receiver, sender, server.url);
 		await sendAndAccept([files.big.path]);
 		await midTransfer(receiver);
 		await receiver.page.close();
@@ -208,7 +198,7 @@ describe('transfer between two Chromium peers', () => {
 	});
 
 	it('sends 1,000 small files at once, with unicode and path-hostile names sanitised on save', async () => {
-		await pairReceiverFirst();
+		await pairPeers(receiver, sender, server.url);
 		const many = makeDir();
 		const odd = [
 			'résumé ✓ 日本.txt',

@@ -81,6 +81,23 @@ export async function showCode(peer: Peer, origin: string): Promise<string> {
 	return readQr(peer.page);
 }
 
+/**
+ * The receiver shows the QR code, the sender opens the link it holds; resolves with the link once both pages
+ * say they are connected.
+ */
+export async function pairPeers(
+	receiver: Peer,
+	sender: Peer,
+	origin: string,
+	timeout?: number,
+): Promise<string> {
+	const link = await showCode(receiver, origin);
+	await openApp(sender.page, link);
+	await connected(receiver, timeout);
+	await connected(sender, timeout);
+	return link;
+}
+
 /** Resolves once the peer's page says it is connected to the other device. */
 export function connected(peer: Peer, timeout = 20_000): Promise<void> {
 	return peer.page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout });

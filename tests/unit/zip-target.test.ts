@@ -82,6 +82,14 @@ async function tree(root: string): Promise<Map<string, { sha256?: string; mtimeM
 }
 
 const unzipTest = (file: string) => run(UNZIP, ['-t', file], { env: UNZIP_ENV });
+
+/** The real unzip's check of the archive, then what it extracts, read as `tree` reads a folder. */
+async function unzipped(file: string): Promise<Map<string, { sha256?: string; mtimeMs?: number }>> {
+	await unzipTest(file);
+	const out = join(dir, 'out');
+	await run(UNZIP, ['-q', file, '-d', out], { env: UNZIP_ENV });
+	return tree(out);
+}
 /** The entry names in the archive's central directory, in order. */
 const listing = async (file: string) =>
 	(await run(UNZIP, ['-Z1', file], { env: UNZIP_ENV })).stdout.split('\n').filter(Boolean);
@@ -104,10 +112,7 @@ describe('ZipTarget', () => {
 		target.finish();
 		expect((await saved).error).toBeUndefined();
 
-		await unzipTest(zip);
-		const out = join(dir, 'out');
-		await run(UNZIP, ['-q', zip, '-d', out], { env: UNZIP_ENV });
-		const found = await tree(out);
+		const found = await unzipped(zip);
 		expect([...found.keys()].sort()).toEqual(
 			[
 				'projet/',
@@ -322,10 +327,7 @@ describe('ZipTarget behind the real receiver', () => {
 		target.finish();
 		expect((await saved).error).toBeUndefined();
 
-		await unzipTest(zip);
-		const out = join(dir, 'out');
-		await run(UNZIP, ['-q', zip, '-d', out], { env: UNZIP_ENV });
-		const found = await tree(out);
+		const found = await unzipped(zip);
 		expect([...found.keys()].sort()).toEqual(
 			[
 				'Été 日本/',
