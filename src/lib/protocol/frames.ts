@@ -2,6 +2,7 @@
 // base64 or JSON and the receiver can reject anything malformed before it touches a file or the UI.
 
 import { MAX_PATH_CHARS, shown, utf8Length, validatePath } from './paths';
+import { REMEMBER_MESSAGES, type RememberMessage } from './remember';
 import {
 	isObject,
 	isString,
@@ -80,7 +81,11 @@ export type ControlMessage =
 	| { t: 'resume'; transfer: string; index: number; offset: number; credit: number }
 	| { t: 'file-done'; transfer: string; index: number; size: number }
 	| { t: 'cancel'; transfer: string; index: number | null; reason: string }
-	| { t: 'text'; text: string };
+	| { t: 'text'; text: string }
+	| RememberMessage;
+
+/** What the hub hands to the app and sends for it, outside any transfer: text, and the remember handshake. */
+export type PeerMessage = Extract<ControlMessage, { t: 'text' }> | RememberMessage;
 
 export type Frame =
 	| { kind: 'control'; message: ControlMessage }
@@ -172,6 +177,7 @@ const CONTROL_MESSAGES: Record<ControlMessage['t'], Shape> = {
 		reason: text('reason', MAX_REASON_CHARS),
 	},
 	text: { text: text('text', MAX_TEXT_CHARS) },
+	...REMEMBER_MESSAGES,
 };
 
 /** Validates a decoded control message; the result is a fresh object holding only the known fields. */

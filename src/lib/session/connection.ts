@@ -3,7 +3,7 @@
 // send gate, which lets nothing out before the user confirmed the device by its verification code.
 // The UI only sees `state`, `error`, the verification code, what waits for confirmation and the transfer views.
 import { peerGone, userError, type UserError } from '../errors';
-import type { FileMeta } from '../protocol/frames';
+import type { FileMeta, PeerMessage } from '../protocol/frames';
 import {
 	MAX_LANES,
 	type IceServer,
@@ -100,7 +100,7 @@ export class Connection {
 	) {
 		this.hub = new TransferHub({
 			changed: () => this.events.changed(),
-			text: (text) => this.events.text(text),
+			message: (message) => this.onPeerMessage(message),
 			broken: (error) => this.set('ended', error),
 		});
 		this.signaling = new SignalingClient(meeting.socketPath, meeting.token, {
@@ -291,6 +291,17 @@ export class Connection {
 		return this.peer?.channel.readyState === 'open';
 	}
 
+	/**
+	 * Text goes to the screen. This build shows no "Remember this device" yet, so a request to remember is
+	 * answered no (the other device then says nothing was stored); other remember steps need a request first.
+	 */
+	private onPeerMessage(message: PeerMessage): void {
+		if (message.t === 'text') return this.events.text(message.text);
+		if (message.t === 'remember-request') {
+			this.hub.sendMessage({ t: 'remember-decline' }).catch(() => undefined);
+		}
+	}
+
 	private onSignal(data: SignalData): void {
 		if (data.lane) return this.lanes?.handleSignal(data.lane, data);
 		// A host gets a new offer from a guest that replaced its peer connection: answer with a new one.
@@ -302,7 +313,7 @@ export class Connection {
 	private dispatch(items: Outgoing[]): UserError | null {
 		for (const item of items) {
 			if (!('text' in item)) continue;
-			this.hub.sendText(item.text).catch(() => {
+			this.hub.sendMessage({ t: 'text', text: item.text }).catch(() => {
 				this.error = userError(
 					`The text “${item.text.slice(0, 40)}” was not sent: the connection dropped.`,
 					'Send it again once the devices are connected.',

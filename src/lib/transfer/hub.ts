@@ -12,6 +12,7 @@ import {
 	SAFE_MESSAGE_BYTES,
 	type ControlMessage,
 	type OfferMessage,
+	type PeerMessage,
 } from '../protocol/frames';
 import { randomAlphanumeric } from '../protocol/random';
 import { FrameChannel, type FramePort } from './channel';
@@ -22,7 +23,8 @@ import { isFinished, type FileSource, type TransferView } from './types';
 
 export interface HubEvents {
 	changed(): void;
-	text(text: string): void;
+	/** Text, or a step of the remember handshake: messages that belong to no transfer. */
+	message(message: PeerMessage): void;
 	/** The peer sent something that breaks the protocol; the hub has stopped. */
 	broken(error: UserError): void;
 }
@@ -98,8 +100,9 @@ export class TransferHub {
 		return null;
 	}
 
-	async sendText(text: string): Promise<void> {
-		await this.channel.send((headroom) => encodeControl({ t: 'text', text }, headroom));
+	/** Sends text or a remember step; it fails (rejects) when no channel is open. */
+	async sendMessage(message: PeerMessage): Promise<void> {
+		await this.channel.send((headroom) => encodeControl(message, headroom));
 	}
 
 	find(id: string): Transfer | undefined {
@@ -195,7 +198,7 @@ export class TransferHub {
 	}
 
 	private onControl(message: ControlMessage): void {
-		if (message.t === 'text') return this.events.text(message.text);
+		if (!('transfer' in message)) return this.events.message(message);
 		const transfer = this.find(message.transfer);
 		if (!transfer) return;
 		if ('index' in message && message.index !== null && message.index >= transfer.files.length) {

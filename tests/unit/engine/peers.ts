@@ -7,6 +7,7 @@ import {
 	encodeData,
 	type ControlMessage,
 	type Frame,
+	type PeerMessage,
 } from '../../../src/lib/protocol/frames';
 import { toBase64 } from '../../../src/lib/protocol/base64';
 import { BLOCK_BYTES, sha256 } from '../../../src/lib/transfer/blocks';
@@ -20,7 +21,8 @@ import type { MemoryTarget } from '../../harness/memory-files';
 
 export interface Peer {
 	hub: TransferHub;
-	texts: string[];
+	/** Text and remember messages from the other device, in order. */
+	messages: PeerMessage[];
 	/** Errors the hub stopped with (the other device broke the protocol). */
 	broken: UserError[];
 }
@@ -128,20 +130,25 @@ export class Pairing {
 	}
 
 	private peer(): Peer {
-		const peer: Peer = {
-			texts: [],
-			broken: [],
-			hub: new TransferHub(
-				{
-					changed: () => {},
-					text: (text) => peer.texts.push(text),
-					broken: (error) => peer.broken.push(error),
-				},
-				{ now: () => this.clock() },
-			),
-		};
-		return peer;
+		return hubPeer(() => this.clock());
 	}
+}
+
+/** A device's hub on clock `now`, keeping what the other device sent it. */
+function hubPeer(now: () => number): Peer {
+	const peer: Peer = {
+		messages: [],
+		broken: [],
+		hub: new TransferHub(
+			{
+				changed: () => {},
+				message: (message) => peer.messages.push(message),
+				broken: (error) => peer.broken.push(error),
+			},
+			{ now },
+		),
+	};
+	return peer;
 }
 
 /** A plain-words error: a sentence and a hint, never a raw exception's text. */
@@ -214,18 +221,7 @@ export function facing(options: { now?: () => number; roundTripMs?: number } = {
 	remote: ScriptedPeer;
 	pair: MemoryPair;
 } {
-	const peer: Peer = {
-		texts: [],
-		broken: [],
-		hub: new TransferHub(
-			{
-				changed: () => {},
-				text: (text) => peer.texts.push(text),
-				broken: (error) => peer.broken.push(error),
-			},
-			{ now: options.now ?? (() => 0) },
-		),
-	};
+	const peer = hubPeer(options.now ?? (() => 0));
 	const pair = new MemoryPair({ roundTripMs: options.roundTripMs });
 	const remote = new ScriptedPeer(pair.a);
 	peer.hub.attach(pair.b, 256 * 1024);

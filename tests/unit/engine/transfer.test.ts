@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { encodeControl } from '../../../src/lib/protocol/frames';
+import { toBase64 } from '../../../src/lib/protocol/base64';
 import { BLOCK_BYTES } from '../../../src/lib/transfer/blocks';
 import { CREDIT_WINDOW_BYTES } from '../../../src/lib/transfer/credit';
 import type { FileView } from '../../../src/lib/transfer/types';
 import { MemoryTarget, patternSha256, patternSource, sha256Hex } from '../../harness/memory-files';
-import { MiB, Pairing, quiet, until } from './peers';
+import { facing, MiB, Pairing, quiet, until } from './peers';
 
 const randomFile = (name: string, size: number) => {
 	const bytes = new Uint8Array(randomBytes(size));
@@ -238,12 +239,44 @@ describe('saving', () => {
 	});
 });
 
-describe('text', () => {
+describe('messages outside transfers', () => {
 	it('carries a text message both ways', async () => {
 		const peers = new Pairing();
-		await peers.sender.hub.sendText('hello ✓');
-		await peers.receiver.hub.sendText('back');
-		await until(() => peers.receiver.texts.length === 1 && peers.sender.texts.length === 1, 'both texts');
-		expect([peers.receiver.texts, peers.sender.texts]).toEqual([['hello ✓'], ['back']]);
+		await peers.sender.hub.sendMessage({ t: 'text', text: 'hello ✓' });
+		await peers.receiver.hub.sendMessage({ t: 'text', text: 'back' });
+		await until(
+			() => peers.receiver.messages.length === 1 && peers.sender.messages.length === 1,
+			'both texts',
+		);
+		expect([peers.receiver.messages, peers.sender.messages]).toEqual([
+			[{ t: 'text', text: 'hello ✓' }],
+			[{ t: 'text', text: 'back' }],
+		]);
+	});
+
+	it('carries the remember handshake, in order, without touching a transfer', async () => {
+		const peers = new Pairing();
+		const nonce = toBase64(new Uint8Array(32).fill(7));
+		await peers.sender.hub.sendMessage({ t: 'remember-request', name: 'Laptop', nonce });
+		await peers.receiver.hub.sendMessage({ t: 'remember-accept', name: 'Phone', nonce });
+		await peers.sender.hub.sendMessage({ t: 'forget' });
+		await until(
+			() => peers.receiver.messages.length === 2 && peers.sender.messages.length === 1,
+			'all steps',
+		);
+		expect(peers.receiver.messages).toEqual([
+			{ t: 'remember-request', name: 'Laptop', nonce },
+			{ t: 'forget' },
+		]);
+		expect(peers.sender.messages).toEqual([{ t: 'remember-accept', name: 'Phone', nonce }]);
+		expect([peers.sender.broken, peers.receiver.broken, peers.receiver.hub.transfers]).toEqual([[], [], []]);
+	});
+
+	it('stops on a remember request whose name could fool the user', async () => {
+		const { peer, remote } = facing();
+		remote.control({ t: 'remember-request', name: 'Lap\u202etop', nonce: toBase64(new Uint8Array(32)) });
+		await until(() => peer.broken.length === 1, 'the hub to stop');
+		expect(peer.messages).toEqual([]);
+		expect(peer.broken[0].message).toMatch(/bad frame \(name must be 1 to 40 characters/);
 	});
 });
