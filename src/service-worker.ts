@@ -1,4 +1,5 @@
-// Precaches the app shell so Pairbeam opens offline, and takes in files shared to the installed app.
+// Precaches the app shell so Pairbeam opens offline, takes in files shared to the installed app, and streams
+// the downloads of browsers without a save picker from the page (sinks/download-stream.ts).
 // A new version waits until the user presses reload (SKIP_WAITING); /api/* is never cached or intercepted.
 import { version } from '$app/env';
 import { assets, immutable, prerendered } from '$app/manifest';
@@ -12,6 +13,12 @@ import {
 	storeShare,
 	type StoreResult,
 } from './lib/pwa/share-store';
+import {
+	DOWNLOAD_PATH,
+	downloadResponse,
+	isDownloadRequest,
+	type DownloadRequest,
+} from './lib/sinks/download-stream';
 
 const SHELL_PREFIX = 'pairbeam-shell-';
 const SHELL_CACHE = `${SHELL_PREFIX}${version}`;
@@ -41,9 +48,27 @@ self.addEventListener('activate', (event) => {
 	);
 });
 
+/** Downloads a page announced and has not yet started, by id, with the port their bytes come through. */
+const downloads = new Map<string, { request: DownloadRequest; port: MessagePort }>();
+
 self.addEventListener('message', (event) => {
-	if ((event.data as { type?: unknown } | null)?.type === 'SKIP_WAITING') void self.skipWaiting();
+	const data: unknown = event.data;
+	if ((data as { type?: unknown } | null)?.type === 'SKIP_WAITING') void self.skipWaiting();
+	const port = event.ports[0];
+	if (isDownloadRequest(data) && port) {
+		downloads.set(data.id, { request: data, port });
+		port.postMessage({ t: 'ready' });
+	}
 });
+
+/** A download's URL, opened once: its bytes come from the page that announced it. */
+function download(id: string): Response {
+	const announced = downloads.get(id);
+	downloads.delete(id);
+	if (!announced)
+		return new Response('This download is over, or was not started on this device.', { status: 404 });
+	return downloadResponse(announced.request, announced.port);
+}
 
 /** One share is stored at a time, so two arriving together cannot both fit under the size cap. */
 let storing: Promise<unknown> = Promise.resolve();
@@ -91,5 +116,9 @@ self.addEventListener('fetch', (event) => {
 		return;
 	}
 	if (request.method !== 'GET') return;
+	if (url.pathname.startsWith(DOWNLOAD_PATH)) {
+		event.respondWith(download(url.pathname.slice(DOWNLOAD_PATH.length)));
+		return;
+	}
 	if (request.mode === 'navigate' || SHELL.includes(url.pathname)) event.respondWith(fromShell(request));
 });

@@ -3,6 +3,7 @@
 import { makeZip } from 'client-zip';
 import { PathAllocator } from './filename';
 import type { FileSink, SaveTarget } from './sink';
+import { streamSink, type StreamSink } from './stream-sink';
 import type { FileMeta } from '../protocol/frames';
 
 /** One entry as client-zip takes it: a file, or a folder, which has neither input nor size. */
@@ -35,7 +36,7 @@ export class ZipTarget implements SaveTarget {
 	#finished = false;
 	#failure: Error | undefined;
 	/** The entries still open: a failure errors them, which also fails a write waiting for the reader. */
-	readonly #open = new Set<TransformStreamDefaultController<Uint8Array>>();
+	readonly #open = new Set<StreamSink>();
 	#controller!: ReadableStreamDefaultController<Uint8Array>;
 
 	constructor(readonly description: string) {
@@ -64,28 +65,19 @@ export class ZipTarget implements SaveTarget {
 		if (this.#failure) throw this.#failure;
 		const saved = meta.path === undefined ? [this.#paths.loose(meta.name)] : this.#paths.file(meta.path);
 		const name = saved.join('/');
-		// The readable side's high-water mark is 0: a write completes only when client-zip reads the chunk.
-		let controller!: TransformStreamDefaultController<Uint8Array>;
-		const entry = new TransformStream<Uint8Array, Uint8Array>({ start: (c) => void (controller = c) });
-		const writer = entry.writable.getWriter();
-		this.#open.add(controller);
+		const entry = streamSink(() =>
+			this.#fail(new Error(`“${name}” did not arrive complete, so the ZIP download was stopped.`)),
+		);
+		this.#open.add(entry);
 		const lastModified = Math.min(Math.max(meta.lastModified, DOS_DATES.first), DOS_DATES.last);
 		// client-zip counts a stream's bytes itself and chooses ZIP64 from that count; the size is for its
 		// length prediction (predictLength), the same either way.
 		this.#add({ name, lastModified, size: meta.size, input: entry.readable });
-		let written = 0;
 		return {
-			write: async (chunk) => {
-				await writer.write(chunk);
-				written += chunk.byteLength;
-			},
-			close: async () => {
-				this.#open.delete(controller);
-				await writer.close();
-				return written;
-			},
-			abort: async () => {
-				this.#fail(new Error(`“${name}” did not arrive complete, so the ZIP download was stopped.`));
+			...entry.sink,
+			close: () => {
+				this.#open.delete(entry);
+				return entry.sink.close();
 			},
 		};
 	}
@@ -111,7 +103,6 @@ export class ZipTarget implements SaveTarget {
 		if (this.#failure) return;
 		this.#failure = failure;
 		this.#controller.error(failure);
-		// Not writer.abort(): that waits for a write in progress, which waits for a reader that is gone.
 		for (const entry of this.#open) entry.error(failure);
 		this.#open.clear();
 		this.#wake();
