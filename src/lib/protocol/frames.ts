@@ -30,7 +30,6 @@ export const MAX_FOLDERS = 10_000;
 export const MAX_OFFER_BYTES = 16 * 1024 * 1024;
 export const MAX_NAME_CHARS = 1024;
 export const MAX_TYPE_CHARS = 255;
-export const MAX_REASON_CHARS = 500;
 export const MAX_TEXT_CHARS = 64 * 1024;
 
 /** Chunks are never smaller than this, even if the peer announces a tiny message size. */
@@ -68,6 +67,24 @@ export interface Offer {
 	folders: string[];
 }
 
+/**
+ * Why a cancel was sent, as a code the other side words in its own language: a person cancelled, or the
+ * offer was refused (a path it cannot save), a file could not be read (sender) or saved (receiver: disk
+ * full, not allowed, other), a saved file failed its check, the other device broke the protocol, or else.
+ */
+export const CANCEL_REASONS = [
+	'cancelled',
+	'refused',
+	'unreadable',
+	'disk-full',
+	'not-allowed',
+	'not-saved',
+	'unverified',
+	'protocol',
+	'failed',
+] as const;
+export type CancelReason = (typeof CANCEL_REASONS)[number];
+
 export type ControlMessage =
 	| { t: 'offer'; transfer: string; files: FileMeta[]; folders?: string[] }
 	| { t: 'offer-part'; transfer: string; files: FileMeta[]; folders?: string[] }
@@ -80,7 +97,7 @@ export type ControlMessage =
 	| { t: 'rewound'; transfer: string; index: number; offset: number }
 	| { t: 'resume'; transfer: string; index: number; offset: number; credit: number }
 	| { t: 'file-done'; transfer: string; index: number; size: number }
-	| { t: 'cancel'; transfer: string; index: number | null; reason: string }
+	| { t: 'cancel'; transfer: string; index: number | null; reason: CancelReason }
 	| { t: 'text'; text: string }
 	| RememberMessage;
 
@@ -107,6 +124,7 @@ const isIndex = (v: unknown): v is number =>
 const isShortString = (v: unknown, max: number): v is string => isString(v) && v.length <= max;
 /** A SHA-256 digest in standard base64 (44 characters). */
 const isDigest = (v: unknown): v is string => isString(v) && /^[A-Za-z0-9+/]{43}=$/.test(v);
+const isCancelReason = (v: unknown): v is CancelReason => (CANCEL_REASONS as readonly unknown[]).includes(v);
 
 const count = (name: string): Rule<number> => rule(isCount, `${name} must be a non-negative integer`);
 const transfer = rule(isTransferId, 'transfer must be 1 to 64 letters, digits, "_" or "-"');
@@ -174,7 +192,7 @@ const CONTROL_MESSAGES: Record<ControlMessage['t'], Shape> = {
 	cancel: {
 		transfer,
 		index: rule((v) => v === null || isIndex(v), `index must be null or an integer below ${MAX_FILES}`),
-		reason: text('reason', MAX_REASON_CHARS),
+		reason: rule(isCancelReason, `reason must be one of ${CANCEL_REASONS.join(', ')}`),
 	},
 	text: { text: text('text', MAX_TEXT_CHARS) },
 	...REMEMBER_MESSAGES,

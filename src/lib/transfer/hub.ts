@@ -1,11 +1,13 @@
 // Routes every frame of the current DataChannel to the one incoming or outgoing transfer it belongs to
 // (data frames carry no transfer id, so one transfer per direction runs at a time). The hub outlives
 // channels: when one drops, transfers pause; when the next opens, they resume from verified blocks.
-import { userError, type UserError } from '../errors';
+import { localError, type Messages, type UserError } from '../errors';
 import {
 	chunkSizeFor,
 	decodeFrame,
 	encodeControl,
+	MAX_FILES,
+	MAX_FOLDERS,
 	OfferAssembler,
 	offerMessages,
 	offerProblem,
@@ -18,7 +20,7 @@ import { randomAlphanumeric } from '../protocol/random';
 import { FrameChannel, type FramePort } from './channel';
 import { IncomingTransfer } from './receiver';
 import { OutgoingTransfer, fileMeta } from './sender';
-import type { Transfer, TransferContext } from './transfer';
+import { unsendable, type Transfer, type TransferContext } from './transfer';
 import { isFinished, type FileSource, type TransferView } from './types';
 
 export interface HubEvents {
@@ -72,7 +74,7 @@ export class TransferHub {
 			},
 			close: () => this.detach(port),
 			broken: (reason) => {
-				if (this.channel.isCurrent(port)) this.break(`the other device sent a bad frame (${reason})`);
+				if (this.channel.isCurrent(port)) this.break((m) => m.transfer_bad_frame({ detail: reason }));
 			},
 		});
 		for (const transfer of this.incoming) transfer.resume();
@@ -85,13 +87,30 @@ export class TransferHub {
 	 * offered once any earlier outgoing transfer has finished. Paths the receiver would refuse are refused here.
 	 */
 	send(files: readonly FileSource[], folders: readonly string[] = []): UserError | null {
-		if (files.length === 0) return userError('No files were picked.', 'Pick one or more files to send.');
+		if (files.length === 0) {
+			return localError(
+				(m) => m.send_no_files(),
+				(m) => m.send_no_files_hint(),
+			);
+		}
+		if (files.length > MAX_FILES) {
+			return localError(
+				(m) => m.send_too_many_files({ count: MAX_FILES }),
+				(m) => m.send_fewer_hint(),
+			);
+		}
+		if (folders.length > MAX_FOLDERS) {
+			return localError(
+				(m) => m.send_too_many_folders({ count: MAX_FOLDERS }),
+				(m) => m.send_fewer_hint(),
+			);
+		}
 		const metas = files.map(fileMeta);
 		const problem = offerProblem(metas, folders);
-		if (problem) return userError(problem, 'Rename it, or send the rest without it.');
+		if (problem) return unsendable(problem);
 		const id = randomAlphanumeric(16);
 		const frames = offerMessages(id, metas, folders, this.maxMessageSize);
-		if (!frames.ok) return userError(frames.error, 'Send fewer files at a time.');
+		if (!frames.ok) return unsendable(frames.error);
 		const transfer = new OutgoingTransfer(id, files, folders, this.chunkBytes, this.context);
 		this.transfers.push(transfer);
 		this.outbox.push(transfer);
@@ -165,13 +184,13 @@ export class TransferHub {
 
 	private onMessage(data: Uint8Array<ArrayBuffer>): void {
 		const frame = decodeFrame(data);
-		if (!frame.ok) return this.break(`the other device sent a bad frame (${frame.error.reason})`);
+		if (!frame.ok) return this.break((m) => m.transfer_bad_frame({ detail: frame.error.reason }));
 		if (frame.value.kind === 'data') {
 			const { fileIndex, offset, payload } = frame.value;
 			const incoming = this.receiving();
-			if (!incoming) return this.break('file data arrived with no transfer accepted');
+			if (!incoming) return this.break((m) => m.transfer_data_unaccepted());
 			if (fileIndex >= incoming.files.length) {
-				return this.break('the other device sent data for a file it did not offer');
+				return this.break((m) => m.transfer_data_unoffered());
 			}
 			incoming.onData(fileIndex, offset, payload);
 			return;
@@ -184,7 +203,7 @@ export class TransferHub {
 	/** One frame of an offer, `bytes` long; the offer is taken once its last frame is there. */
 	private onOffer(message: OfferMessage, bytes: number): void {
 		const added = this.offers.add(message, bytes);
-		if (!added.ok) return this.break(`the other device sent a bad offer (${added.error})`);
+		if (!added.ok) return this.break((m) => m.transfer_bad_offer({ detail: added.error }));
 		const offer = added.value;
 		if (!offer) return;
 		// A repeated offer (re-sent after a reconnection) is the same transfer.
@@ -202,13 +221,14 @@ export class TransferHub {
 		const transfer = this.find(message.transfer);
 		if (!transfer) return;
 		if ('index' in message && message.index !== null && message.index >= transfer.files.length) {
-			return this.break('the other device named a file it did not offer');
+			return this.break((m) => m.transfer_file_unoffered());
 		}
 		transfer.onControl(message);
 	}
 
-	private break(reason: string): void {
-		const error = userError(`The transfer stopped: ${reason}.`, 'Reload both pages and pair again.');
+	/** The other device broke the protocol (`why`, whose technical detail stays English): everything stops. */
+	private break(why: (m: Messages) => string): void {
+		const error = localError(why, (m) => m.peer_reload_both_hint());
 		this.failAll(error);
 		this.events.broken(error);
 	}

@@ -1,8 +1,8 @@
 // Receives data frames in order, checks each 1 MiB block against the sender's SHA-256 before it is written,
 // batches verified blocks into ~4 MiB disk writes (one write per message cost a third of the speed), and
 // grants the sender credit only as writes complete, so memory stays flat. A damaged block is re-requested.
-import { fileError, userError, type UserError } from '../errors';
-import type { ControlMessage, FileMeta, Offer } from '../protocol/frames';
+import { fileError, isolate, localError, type UserError } from '../errors';
+import type { CancelReason, ControlMessage, FileMeta, Offer } from '../protocol/frames';
 import type { FileSink, SaveTarget } from '../sinks/sink';
 import { ChannelClosedError } from './channel';
 import { toBase64 } from '../protocol/base64';
@@ -14,7 +14,7 @@ import {
 	creditAfterWrite,
 	creditWindow,
 } from './credit';
-import { CANCELLED_BY, Transfer, peerFailure, type TransferContext } from './transfer';
+import { Transfer, peerFailure, type TransferContext } from './transfer';
 import { isFinished } from './types';
 
 interface OpenFile {
@@ -32,6 +32,19 @@ interface OpenFile {
 /** The sender sent something that contradicts the protocol: the transfer cannot go on. */
 class ProtocolViolation extends Error {}
 
+/** What the sender is told when saving a file failed with `error` (as `fileError` words it here). */
+function saveFailure(error: unknown): CancelReason {
+	switch (error instanceof DOMException ? error.name : '') {
+		case 'QuotaExceededError':
+			return 'disk-full';
+		case 'NotAllowedError':
+		case 'SecurityError':
+			return 'not-allowed';
+		default:
+			return 'not-saved';
+	}
+}
+
 export class IncomingTransfer extends Transfer {
 	private target: SaveTarget | undefined;
 	private current: OpenFile | undefined;
@@ -44,6 +57,8 @@ export class IncomingTransfer extends Transfer {
 	private awaitingRewind = false;
 	/** This transfer ended and has said so again on a new channel (see reconfirm). */
 	private reconfirmed = false;
+	/** Why this transfer failed, as the sender is told it (again, on a new channel); set with `error`. */
+	private failure: CancelReason | undefined;
 	/** Frames are handled one after another, in arrival order, while disk writes are awaited. */
 	private queue: Promise<void> = Promise.resolve();
 
@@ -88,10 +103,11 @@ export class IncomingTransfer extends Transfer {
 		this.arrived += payload.byteLength;
 		if (this.arrived > this.granted) {
 			return this.stop(
-				userError(
-					'The other device sent more data than it was allowed to, so the transfer stopped.',
-					'Send the files again; if it happens again, update Pairbeam on both devices.',
+				localError(
+					(m) => m.transfer_too_much_data(),
+					(m) => m.transfer_update_hint(),
 				),
+				'protocol',
 			);
 		}
 		// Each message event has its own ArrayBuffer, so the payload view stays valid in the queue.
@@ -107,12 +123,12 @@ export class IncomingTransfer extends Transfer {
 			case 'file-end':
 				return this.enqueue(() => this.finishFile(message.index, message.sha256));
 			case 'cancel':
-				return this.cancelled(message.index, false, peerFailure(message.reason));
+				return this.cancelled(message.index, message.reason);
 		}
 	}
 
 	cancel(index: number | null): void {
-		this.cancelled(index, true);
+		this.cancelled(index);
 	}
 
 	/** The channel dropped: keep the open file and everything verified, forget the unchecked block. */
@@ -147,7 +163,7 @@ export class IncomingTransfer extends Transfer {
 			// Files cancelled here while the link was down: the sender must not send or wait for them.
 			for (const [index, file] of this.files.entries()) {
 				if (file.status === 'cancelled')
-					await this.send({ t: 'cancel', transfer: this.id, index, reason: CANCELLED_BY.receive });
+					await this.send({ t: 'cancel', transfer: this.id, index, reason: 'cancelled' });
 			}
 			const index = this.current?.index ?? this.files.findIndex((f) => f.status === 'waiting');
 			if (index < 0) return;
@@ -159,11 +175,12 @@ export class IncomingTransfer extends Transfer {
 
 	/** The offer holds a path that cannot be saved (`reason`): it fails whole, and the sender is told why. */
 	refuse(reason: string): void {
+		this.failure = 'refused';
 		this.end(
 			'failed',
-			userError(
-				`The offered files were refused. ${reason}`,
-				'Nothing was saved. Ask the sender to rename it and send again.',
+			localError(
+				(m) => m.transfer_refused({ reason }),
+				(m) => m.transfer_refused_hint(),
 			),
 		);
 		this.tellRefused();
@@ -203,11 +220,12 @@ export class IncomingTransfer extends Transfer {
 		}
 	}
 
-	private endReason(): string {
-		return this.status === 'failed' && this.error ? this.error.message : CANCELLED_BY.receive;
+	private endReason(): CancelReason {
+		return (this.status === 'failed' && this.failure) || 'cancelled';
 	}
 
 	fail(error: UserError): void {
+		this.failure ??= 'failed';
 		const open = this.current;
 		this.current = undefined;
 		this.end('failed', error);
@@ -221,25 +239,31 @@ export class IncomingTransfer extends Transfer {
 	private failWith(error: unknown): void {
 		// A send that met a closed channel is not a failure: the hub pauses or fails the transfer itself.
 		if (error instanceof ChannelClosedError) return;
-		const name = this.files[this.openIndex()]?.name ?? 'the file';
+		const name = this.files[this.openIndex()]?.name ?? '';
+		if (!(error instanceof ProtocolViolation)) return this.stop(fileError(error, name), saveFailure(error));
+		const detail = error.message;
 		this.stop(
-			error instanceof ProtocolViolation
-				? userError(`The other device sent “${name}” out of order (${error.message}).`, 'Send it again.')
-				: fileError(error, name),
+			localError(
+				(m) => m.transfer_out_of_order({ name: isolate(name), detail }),
+				(m) => m.transfer_send_it_again_hint(),
+			),
+			'protocol',
 		);
 	}
 
-	/** Ends the transfer with `failure` and tells the sender why. */
-	private stop(failure: UserError): void {
+	/** Ends the transfer with `failure` and tells the sender why, as `reason`. */
+	private stop(failure: UserError, reason: CancelReason): void {
 		if (this.status !== 'active' && this.status !== 'paused') return;
 		const index = this.openIndex();
-		void this.send({ t: 'cancel', transfer: this.id, index: null, reason: failure.message }).catch(() => {});
+		this.failure = reason;
+		void this.send({ t: 'cancel', transfer: this.id, index: null, reason }).catch(() => {});
 		if (index >= 0) this.files[index].error = failure;
 		this.fail(failure);
 	}
 
+	/** The file a failure is about: the one being saved or checked, else the next to be. */
 	private openIndex(): number {
-		return this.current?.index ?? this.files.findIndex((f) => f.status === 'active');
+		return this.current?.index ?? this.files.findIndex((_, index) => this.isOpen(index));
 	}
 
 	private accepting(index: number): boolean {
@@ -358,27 +382,34 @@ export class IncomingTransfer extends Transfer {
 	/** The file's digest or its size on disk is wrong: it is removed, and the sender told why. */
 	private async unverified(index: number, sink: FileSink): Promise<void> {
 		await sink.abort();
-		const failure = userError(
-			`“${this.metas[index].name}” could not be verified after saving.`,
-			'Ask the sender to send it again.',
+		const name = isolate(this.metas[index].name);
+		this.setFile(
+			index,
+			'failed',
+			localError(
+				(m) => m.transfer_unverified({ name }),
+				(m) => m.transfer_ask_again_hint(),
+			),
 		);
-		this.setFile(index, 'failed', failure);
 		// The sender waits for this file's file-done: tell it why none will come.
-		await this.send({ t: 'cancel', transfer: this.id, index, reason: failure.message });
+		await this.send({ t: 'cancel', transfer: this.id, index, reason: 'unverified' });
 	}
 
 	/**
-	 * One file (index) or everything (null) ends here at once: cancelled, or failed when `failure` says why.
+	 * One file (index) or everything (null) ends here at once: cancelled by this user, or by the sender for
+	 * `reason` (a failure unless a person cancelled there).
 	 * Frames already queued for it are then discarded, and its partial file is removed in queue order.
 	 */
-	private cancelled(index: number | null, tellPeer: boolean, failure?: UserError): void {
+	private cancelled(index: number | null, reason?: CancelReason): void {
 		if (index === null ? isFinished(this.status) : !this.isOpen(index)) return;
-		if (tellPeer) {
-			void this.send({ t: 'cancel', transfer: this.id, index, reason: CANCELLED_BY.receive }).catch(() => {});
-		}
+		if (!reason)
+			void this.send({ t: 'cancel', transfer: this.id, index, reason: 'cancelled' }).catch(() => {});
+		const failure = reason && peerFailure(reason);
 		if (index !== null) this.setFile(index, failure ? 'failed' : 'cancelled', failure);
-		else if (failure) this.end('failed', failure);
-		else this.end('cancelled');
+		else if (failure) {
+			this.failure = reason;
+			this.end('failed', failure);
+		} else this.end('cancelled');
 		this.enqueue(() => this.dropEndedFile());
 	}
 

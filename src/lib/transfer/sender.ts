@@ -1,13 +1,19 @@
 // Sends files as data frames, reading 4 MiB slices ahead of the channel, never past the credit the
 // receiver granted (its disk is slower than the channel), with a SHA-256 digest after every 1 MiB block.
 // A rewind (damaged block) or resume (new channel) restarts the send loop at the receiver's verified offset.
-import { fileError, userError, type UserError } from '../errors';
-import { encodeData, offerMessages, type ControlMessage, type FileMeta } from '../protocol/frames';
+import { fileError, isolate, localError, type UserError } from '../errors';
+import {
+	encodeData,
+	offerMessages,
+	type CancelReason,
+	type ControlMessage,
+	type FileMeta,
+} from '../protocol/frames';
 import { ChannelClosedError } from './channel';
 import { toBase64 } from '../protocol/base64';
 import { BLOCK_BYTES, blockCount, fileDigest, sha256 } from './blocks';
 import { SendWindow } from './credit';
-import { CANCELLED_BY, Transfer, peerFailure, type TransferContext } from './transfer';
+import { Transfer, peerFailure, unsendable, type TransferContext } from './transfer';
 import type { FileSource } from './types';
 
 /** Read size; a multiple of BLOCK_BYTES so every slice holds whole blocks. */
@@ -43,7 +49,7 @@ export class OutgoingTransfer extends Transfer {
 	/** Sends the offer in frames of at most `limit` bytes (several when it is large; see `offerMessages`). */
 	async offer(limit: number): Promise<void> {
 		const messages = offerMessages(this.id, this.sources.map(fileMeta), this.folders, limit);
-		if (!messages.ok) return this.fail(userError(messages.error, 'Send fewer files at a time.'));
+		if (!messages.ok) return this.fail(unsendable(messages.error));
 		for (const message of messages.value) await this.send(message);
 	}
 
@@ -83,10 +89,14 @@ export class OutgoingTransfer extends Transfer {
 			case 'file-done':
 				if (!this.isOpen(message.index)) return;
 				if (message.size !== this.files[message.index].size) {
+					const name = isolate(this.files[message.index].name);
 					this.setFile(
 						message.index,
 						'failed',
-						userError(`“${this.files[message.index].name}” arrived with the wrong size.`, 'Send it again.'),
+						localError(
+							(m) => m.transfer_wrong_size({ name }),
+							(m) => m.transfer_send_it_again_hint(),
+						),
 					);
 				} else this.setFile(message.index, 'done');
 				return;
@@ -127,14 +137,12 @@ export class OutgoingTransfer extends Transfer {
 
 	private cancelledFiles(): ControlMessage[] {
 		return this.files.flatMap((file, index) =>
-			file.status === 'cancelled'
-				? [{ t: 'cancel', transfer: this.id, index, reason: CANCELLED_BY.send }]
-				: [],
+			file.status === 'cancelled' ? [{ t: 'cancel', transfer: this.id, index, reason: 'cancelled' }] : [],
 		);
 	}
 
 	private tellCancelled(index: number | null): void {
-		void this.send({ t: 'cancel', transfer: this.id, index, reason: CANCELLED_BY.send }).catch(() => {});
+		void this.send({ t: 'cancel', transfer: this.id, index, reason: 'cancelled' }).catch(() => {});
 	}
 
 	/**
@@ -157,10 +165,12 @@ export class OutgoingTransfer extends Transfer {
 	}
 
 	private async run(generation: number, from: Position, first: ControlMessage[]): Promise<void> {
+		/** The file being read, named when reading it fails. */
+		let index = from.index;
 		try {
 			for (const message of first) await this.send(message);
 			const wanted = () => this.current(generation);
-			for (let index = from.index; index < this.sources.length; index++) {
+			for (; index < this.sources.length; index++) {
 				if (!wanted()) return;
 				if (!this.isOpen(index) || (index > from.index && this.files[index].status !== 'waiting')) continue;
 				this.files[index].status = 'active';
@@ -176,28 +186,36 @@ export class OutgoingTransfer extends Transfer {
 			}
 		} catch (error) {
 			if (!this.current(generation) || error instanceof ChannelClosedError) return;
-			const name = this.files.find((f) => f.status === 'active')?.name ?? 'a file';
+			if (error instanceof DOMException)
+				return this.stop(fileError(error, this.files[index].name), 'unreadable');
+			const detail = error instanceof Error ? error.message : String(error);
 			this.stop(
-				error instanceof DOMException ? fileError(error, name) : userError('Sending stopped.', String(error)),
+				localError(
+					(m) => m.transfer_send_error({ detail }),
+					(m) => m.transfer_send_error_hint(),
+				),
+				'failed',
 			);
 		}
 	}
 
-	/** Ends the transfer with `failure` and tells the receiver why. */
-	private stop(failure: UserError): void {
-		void this.send({ t: 'cancel', transfer: this.id, index: null, reason: failure.message }).catch(() => {});
+	/** Ends the transfer with `failure` and tells the receiver why, as `reason`. */
+	private stop(failure: UserError, reason: CancelReason): void {
+		void this.send({ t: 'cancel', transfer: this.id, index: null, reason }).catch(() => {});
 		this.fail(failure);
 	}
 
 	/** Whether a rewind or resume asks for a block start (or the end) of its file; if not, the transfer stops. */
 	private exists({ index, offset }: Position): boolean {
-		const { size, name } = this.files[index];
+		const { size } = this.files[index];
 		if (offset <= size && (offset % BLOCK_BYTES === 0 || offset === size)) return true;
+		const name = isolate(this.files[index].name);
 		this.stop(
-			userError(
-				`The other device asked for a part of “${name}” that does not exist.`,
-				'Send the files again.',
+			localError(
+				(m) => m.transfer_no_such_part({ name }),
+				(m) => m.transfer_send_again_hint(),
 			),
+			'protocol',
 		);
 		return false;
 	}

@@ -1,7 +1,7 @@
 // What sending and receiving share: the per-file and total progress a screen shows, speed and ETA, and
 // the rules for when a transfer has ended. Sender and receiver extend it with their own half of the protocol.
-import { userError, type UserError } from '../errors';
-import { encodeControl, type ControlMessage, type FileMeta } from '../protocol/frames';
+import { localError, type Messages, type UserError } from '../errors';
+import { encodeControl, type CancelReason, type ControlMessage, type FileMeta } from '../protocol/frames';
 import type { FrameChannel } from './channel';
 import { SpeedMeter, etaSeconds } from './progress';
 import { isFinished, type FileStatus, type FileView, type TransferStatus, type TransferView } from './types';
@@ -14,15 +14,33 @@ export interface TransferContext {
 	readonly now: () => number;
 }
 
-/** The reason a cancel carries when a person cancelled; any other reason says why the other device gave up. */
-export const CANCELLED_BY = { send: 'cancelled by sender', receive: 'cancelled by receiver' } as const;
+type Words = (m: Messages) => string;
 
-/** What the other device's cancel means here: undefined for a person's cancel, else the failure in its words. */
-export function peerFailure(reason: string): UserError | undefined {
-	if (reason === CANCELLED_BY.send || reason === CANCELLED_BY.receive) return undefined;
-	const why = reason.trim().replace(/[.\s]+$/, '');
-	return userError(`The other device stopped the transfer${why ? `: ${why}` : ''}.`, 'Send the files again.');
+/** How each reason the other device gives for a cancel reads here (a person's cancel is no failure). */
+const PEER_FAILURES: Record<Exclude<CancelReason, 'cancelled'>, [message: Words, hint: Words]> = {
+	refused: [(m) => m.peer_refused(), (m) => m.transfer_rename_hint()],
+	unreadable: [(m) => m.peer_unreadable(), (m) => m.peer_unreadable_hint()],
+	'disk-full': [(m) => m.peer_disk_full(), (m) => m.peer_disk_full_hint()],
+	'not-allowed': [(m) => m.peer_not_allowed(), (m) => m.peer_not_allowed_hint()],
+	'not-saved': [(m) => m.peer_not_saved(), (m) => m.transfer_send_again_hint()],
+	unverified: [(m) => m.peer_unverified(), (m) => m.transfer_send_again_hint()],
+	protocol: [(m) => m.peer_protocol(), (m) => m.transfer_update_hint()],
+	failed: [(m) => m.peer_failed(), (m) => m.transfer_send_again_hint()],
+};
+
+/** What the other device's cancel means here: undefined for a person's cancel, else the failure, worded here. */
+export function peerFailure(reason: CancelReason): UserError | undefined {
+	if (reason === 'cancelled') return undefined;
+	const [message, hint] = PEER_FAILURES[reason];
+	return localError(message, hint);
 }
+
+/** Files that cannot be offered as they are (`reason`: the protocol's check, in English); nothing is sent. */
+export const unsendable = (reason: string): UserError =>
+	localError(
+		(m) => m.send_path_refused({ reason }),
+		(m) => m.transfer_rename_hint(),
+	);
 
 const isOpenStatus = (status: FileStatus): boolean =>
 	status === 'waiting' || status === 'active' || status === 'verifying';

@@ -148,19 +148,19 @@ describe('what a sender refuses to offer', () => {
 			'a path that leaves the folder',
 			[at('../x.txt', 1, 1)],
 			[],
-			'The path “../x.txt” leaves the chosen folder.',
+			'The path “../x.txt” leaves the chosen folder. Nothing was sent.',
 		],
 		[
 			'a reserved name',
 			[at('src/con/x.c', 1, 1)],
 			[],
-			'The path “src/con/x.c” uses “con”, a name Windows reserves.',
+			'The path “src/con/x.c” uses “con”, a name Windows reserves. Nothing was sent.',
 		],
 		[
 			'a hostile empty folder',
 			[at('a/x.txt', 1, 1)],
 			['a/../../b'],
-			'The path “a/../../b” leaves the chosen folder.',
+			'The path “a/../../b” leaves the chosen folder. Nothing was sent.',
 		],
 	])('%s, in plain words, and offers nothing', async (_name, files, folders, message) => {
 		const peers = new Pairing();
@@ -204,9 +204,7 @@ describe('an offer with a path that cannot be saved', () => {
 		);
 		expect(isPlainError(refused.error)).toBe(true);
 		await quiet(pair);
-		expect(remote.controls).toEqual([
-			{ t: 'cancel', transfer: 'evil', index: null, reason: refused.error?.message },
-		]);
+		expect(remote.controls).toEqual([{ t: 'cancel', transfer: 'evil', index: null, reason: 'refused' }]);
 		expect(peer.broken).toEqual([]);
 
 		remote.control({ t: 'offer', transfer: 'good', files: [hostile('ok/a.txt')] });
@@ -229,7 +227,7 @@ describe('an offer with a path that cannot be saved', () => {
 				t: 'cancel',
 				transfer: 'evil',
 				index: null,
-				reason: 'The offered files were refused. The path “C:/x.txt” is absolute; it must be relative.',
+				reason: 'refused',
 			},
 		]);
 		expect(peer.hub.transfers.length).toBe(1);
@@ -246,7 +244,7 @@ describe('an offer with a path that cannot be saved', () => {
 		expect(peers.sender.hub.send([at('a/fine.txt', 5, 1)])).toBeNull();
 		await until(() => peers.outgoing.status === 'failed', 'the sender to hear the refusal');
 		expect(peers.outgoing.error?.message).toBe(
-			'The other device stopped the transfer: The offered files were refused. The path “a/aux” uses “aux”, a name Windows reserves.',
+			'The other device refused the files: a name or path in them cannot be saved there.',
 		);
 		expect(isPlainError(peers.outgoing.error)).toBe(true);
 		expect(peers.receiver.hub.transfers[0].status).toBe('failed');

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserError } from '../../../src/lib/errors';
 import {
+	CANCEL_REASONS,
 	decodeFrame,
 	encodeControl,
 	encodeData,
@@ -57,7 +58,7 @@ function randomControl(r: Random, transfer: string): ControlMessage {
 			t: 'cancel',
 			transfer,
 			index: r.chance(0.3) ? null : index,
-			reason: r.pick(['', 'x', 'cancelled by sender']),
+			reason: r.pick(CANCEL_REASONS),
 		},
 		{
 			t: 'offer',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isolate } from '../../../src/lib/errors';
 import { toBase64 } from '../../../src/lib/protocol/base64';
 import { fileDigest, sha256 } from '../../../src/lib/transfer/blocks';
 import { CREDIT_WINDOW_BYTES } from '../../../src/lib/transfer/credit';
@@ -55,7 +56,7 @@ describe('a sender that breaks the protocol', () => {
 		sender.data(0, 256 * 1024, patternBytes(1, 256 * 1024, 512 * 1024));
 		await until(() => incoming.status === 'failed', 'the refusal');
 		expect(incoming.error?.message).toBe(
-			'The other device sent “big.bin” out of order (data at 262144, expected 0).',
+			`The other device sent “${isolate('big.bin')}” out of order (data at 262144, expected 0).`,
 		);
 		expect(isPlainError(incoming.error)).toBe(true);
 		expect(target.sinks[0].written).toBe(0);
@@ -75,7 +76,7 @@ describe('a sender that breaks the protocol', () => {
 		sender.data(0, 0, patternBytes(1, 0, 20));
 		await until(() => incoming.status === 'failed', 'the refusal');
 		expect(incoming.error?.message).toBe(
-			'The other device sent “big.bin” out of order (data past the end of the file at 10 bytes).',
+			`The other device sent “${isolate('big.bin')}” out of order (data past the end of the file at 10 bytes).`,
 		);
 		expect([target.sinks[0].written, target.pastSize, incoming.files[0].bytes]).toEqual([0, 0, 0]);
 	});
@@ -93,7 +94,7 @@ describe('a sender that breaks the protocol', () => {
 	});
 
 	it.each([
-		['cancel', { t: 'cancel', transfer: 'hostile', index: 7, reason: 'x' }],
+		['cancel', { t: 'cancel', transfer: 'hostile', index: 7, reason: 'cancelled' }],
 		['block', { t: 'block', transfer: 'hostile', index: 7, block: 0, sha256: 'A'.repeat(43) + '=' }],
 		['file-end', { t: 'file-end', transfer: 'hostile', index: 1, sha256: 'A'.repeat(43) + '=' }],
 		['rewound', { t: 'rewound', transfer: 'hostile', index: 9999, offset: 0 }],
@@ -109,7 +110,7 @@ describe('a sender that breaks the protocol', () => {
 
 	it('is ignored when it names a transfer that does not exist, and the real one goes on', async () => {
 		const { sender, incoming, target, peer } = await accepted(5);
-		sender.control({ t: 'cancel', transfer: 'nosuch', index: null, reason: 'x' });
+		sender.control({ t: 'cancel', transfer: 'nosuch', index: null, reason: 'cancelled' });
 		sender.control({ t: 'file-end', transfer: 'nosuch', index: 0, sha256: 'A'.repeat(43) + '=' });
 		const bytes = patternBytes(2, 0, 5);
 		await sender.blocks('hostile', 0, 0, bytes);
@@ -150,7 +151,7 @@ describe('a receiver that breaks the protocol', () => {
 	}
 
 	it.each([
-		['cancel', (id: string) => ({ t: 'cancel', transfer: id, index: 5, reason: 'x' }) as const],
+		['cancel', (id: string) => ({ t: 'cancel', transfer: id, index: 5, reason: 'cancelled' }) as const],
 		['file-done', (id: string) => ({ t: 'file-done', transfer: id, index: 5, size: 1 }) as const],
 		['resume', (id: string) => ({ t: 'resume', transfer: id, index: 5, offset: 0, credit: 1 }) as const],
 		['rewind', (id: string) => ({ t: 'rewind', transfer: id, index: 5, offset: 0 }) as const],
@@ -173,7 +174,9 @@ describe('a receiver that breaks the protocol', () => {
 		remote.control({ t: 'accept', transfer: id, credit: 0 });
 		remote.control({ t: 'resume', transfer: id, index: 0, offset, credit: MiB });
 		await until(() => outgoing.status === 'failed', 'the refusal');
-		expect(outgoing.error?.message).toBe('The other device asked for a part of “s.bin” that does not exist.');
+		expect(outgoing.error?.message).toBe(
+			`The other device asked for a part of “${isolate('s.bin')}” that does not exist.`,
+		);
 		expect(remote.received.some((f) => f.kind === 'data')).toBe(false);
 	});
 });
@@ -214,7 +217,7 @@ describe('past 4 GiB', () => {
 		sender.data(0, 2 ** 32, patternBytes(1, 0, 1000));
 		await until(() => incoming.status === 'failed', 'the refusal');
 		expect(incoming.error?.message).toBe(
-			'The other device sent “big.bin” out of order (data at 4294967296, expected 0).',
+			`The other device sent “${isolate('big.bin')}” out of order (data at 4294967296, expected 0).`,
 		);
 		expect([target.sinks[0].written, incoming.files[0].bytes]).toEqual([0, 0]);
 	});
@@ -236,7 +239,7 @@ describe('a sender that answers a rewind wrongly', () => {
 		sender.control({ t: 'rewound', transfer: 'hostile', index: 0, offset: MiB });
 		await until(() => incoming.status === 'failed', 'the refusal');
 		expect(incoming.error?.message).toBe(
-			'The other device sent “big.bin” out of order (rewound to 1048576, asked for 0).',
+			`The other device sent “${isolate('big.bin')}” out of order (rewound to 1048576, asked for 0).`,
 		);
 		expect(target.sinks[0].written).toBe(0);
 	});

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { isolate } from '../../../src/lib/errors';
 import { encodeControl } from '../../../src/lib/protocol/frames';
 import { toBase64 } from '../../../src/lib/protocol/base64';
 import { BLOCK_BYTES } from '../../../src/lib/transfer/blocks';
@@ -219,7 +220,9 @@ describe('integrity', () => {
 		const target = new MemoryTarget();
 		await peers.transfer([patternSource('w', MiB + 1)], target);
 		expect(peers.incoming.files[0].status).toBe('failed');
-		expect(peers.incoming.files[0].error?.message).toBe('“w” could not be verified after saving.');
+		expect(peers.incoming.files[0].error?.message).toBe(
+			`“${isolate('w')}” could not be verified after saving.`,
+		);
 		expect(target.sinks[0].state).toBe('aborted');
 		expect(peers.outgoing.files[0].status).not.toBe('done');
 	});
@@ -232,7 +235,7 @@ describe('saving', () => {
 		await peers.transfer([patternSource('short', MiB + 1)], target);
 		expect(peers.incoming.files[0]).toMatchObject({
 			status: 'failed',
-			error: { message: '“short” could not be verified after saving.' },
+			error: { message: `“${isolate('short')}” could not be verified after saving.` },
 		});
 		expect(target.sinks[0].state).toBe('aborted');
 		expect(peers.outgoing.files[0].status).toBe('failed');
