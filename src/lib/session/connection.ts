@@ -2,7 +2,7 @@
 // device is still in the room, so transfers resume), the transfer hub, which outlives every peer connection, and the
 // send gate, which lets nothing out before the user confirmed the device by its verification code.
 // The UI only sees `state`, `error`, the verification code, what waits for confirmation and the transfer views.
-import { peerGone, userError, type UserError } from '../errors';
+import { isolate, localError, peerGone, type UserError } from '../errors';
 import type { FileMeta, PeerMessage } from '../protocol/frames';
 import {
 	MAX_LANES,
@@ -62,9 +62,9 @@ export const inFolder = (path: string | undefined, folder: string): boolean =>
 	path !== undefined && (path === folder || path.startsWith(`${folder}/`));
 
 const otherDevice = (): UserError =>
-	userError(
-		'Another device is connected now, so nothing was sent.',
-		'Compare the code on both screens, then confirm the device that shows it.',
+	localError(
+		(m) => m.connection_other_device(),
+		(m) => m.connection_other_device_hint(),
 	);
 
 export class Connection {
@@ -230,9 +230,9 @@ export class Connection {
 				() =>
 					this.set(
 						'ended',
-						userError(
-							'The other device did not complete the connection.',
-							'Check that Pairbeam is still open there, then pair again.',
+						localError(
+							(m) => m.connection_timeout(),
+							(m) => m.connection_timeout_hint(),
 						),
 					),
 				CONNECT_TIMEOUT_MS,
@@ -314,9 +314,10 @@ export class Connection {
 		for (const item of items) {
 			if (!('text' in item)) continue;
 			this.hub.sendMessage({ t: 'text', text: item.text }).catch(() => {
-				this.error = userError(
-					`The text “${item.text.slice(0, 40)}” was not sent: the connection dropped.`,
-					'Send it again once the devices are connected.',
+				const text = isolate(item.text.slice(0, 40));
+				this.error = localError(
+					(m) => m.connection_text_lost({ text }),
+					(m) => m.connection_text_lost_hint(),
 				);
 				this.events.changed();
 			});
