@@ -3,9 +3,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { english, isolate, speakWith, type Messages } from '../../../src/lib/errors';
 import * as german from '../../../src/lib/paraglide/messages/de.js';
-import { CANCEL_REASONS, MAX_FILES, type CancelReason } from '../../../src/lib/protocol/frames';
+import {
+	CANCEL_REASONS,
+	MAX_FILES,
+	type CancelReason,
+	type FileMeta,
+} from '../../../src/lib/protocol/frames';
 import type { FileSink } from '../../../src/lib/sinks/sink';
-import type { FileMeta } from '../../../src/lib/protocol/frames';
 import type { FileSource } from '../../../src/lib/transfer/types';
 import { MemoryTarget, patternSource } from '../../harness/memory-files';
 import { MiB, Pairing, facing, isPlainError, quiet, until } from './peers';
