@@ -3,6 +3,7 @@
 // is staged on disk by the page; where no service worker controls the page, the caller stages in OPFS.
 import { randomAlphanumeric } from '../protocol/random';
 import { DOWNLOAD_PATH, feedPort, type DownloadRequest } from './download-stream';
+import type { FileMeta } from '../protocol/frames';
 import type { FileSink, SaveTarget } from './sink';
 import { streamSink } from './stream-sink';
 
@@ -36,7 +37,7 @@ export class StreamedFile implements StreamedTarget {
 		private readonly name: string,
 	) {}
 
-	async open(): Promise<FileSink> {
+	async open(_index: number, _meta: FileMeta): Promise<FileSink> {
 		if (this.#opened) throw new Error('A streamed download holds one file; several go as a ZIP.');
 		this.#opened = true;
 		return this.#entry.sink;
