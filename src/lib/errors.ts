@@ -16,8 +16,6 @@ export interface UserError {
 	hint: string;
 }
 
-export const userError = (message: string, hint: string): UserError => ({ message, hint });
-
 /** English, the language every page starts in (its functions take no inputs where they need none). */
 export const english = en as unknown as Messages;
 
