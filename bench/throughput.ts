@@ -74,8 +74,27 @@ async function offered(origin: string, rx: Peer, tx: Peer, path: string) {
 	await connected(tx, 60_000);
 	await sendFiles(tx, [path]);
 	const incoming = rx.page.locator('[data-testid="transfer"][data-status="incoming"]');
-	await incoming.waitFor({ timeout: 60_000 });
+	await incoming.waitFor({ timeout: 60_000 }).catch(async (error: Error) => {
+		throw new Error(`no offer reached the receiver: ${await pageStates(rx, tx)}`, { cause: error });
+	});
 	return incoming;
+}
+
+/** What each page showed when a step failed: its connection state and any alert, so a failed run says why. */
+async function pageStates(rx: Peer, tx: Peer): Promise<string> {
+	const state = async (peer: Peer) => {
+		const connection = peer.page.getByTestId('connection');
+		const alerts = await peer.page.getByRole('alert').allInnerTexts();
+		return JSON.stringify({
+			state: await connection.getAttribute('data-state').catch(() => null),
+			confirmed: await connection.getAttribute('data-confirmed').catch(() => null),
+			alerts: alerts.filter((text) => text.trim() !== ''),
+			transfers: await peer.page
+				.getByTestId('transfer')
+				.evaluateAll((cards) => cards.map((card) => card.getAttribute('data-status'))),
+		});
+	};
+	return `receiver ${await state(rx)}, sender ${await state(tx)}`;
 }
 
 /**
