@@ -210,13 +210,16 @@ export async function confirmPeer(peer: Peer, timeout = 20_000): Promise<string>
 
 /**
  * Picks `paths` on the peer's send screen, as a user choosing files would; when connected to a device
- * not yet confirmed, confirms it (nothing is sent before that).
+ * not yet confirmed, confirms it (nothing is sent before that). While the link is being rebuilt (a lane
+ * lost) the state reads `reconnecting`; the confirm button comes back with the link, as a user would see,
+ * so it is waited for instead of the files being left held for ever.
  */
 export async function sendFiles(peer: Peer, paths: string[]): Promise<void> {
 	await peer.page.getByTestId('file-input').setInputFiles(paths);
 	const status = peer.page.getByTestId('connection');
+	const state = await status.getAttribute('data-state');
 	if (
-		(await status.getAttribute('data-state')) === 'connected' &&
+		(state === 'connected' || state === 'reconnecting') &&
 		(await status.getAttribute('data-confirmed')) !== 'true'
 	)
 		await confirmPeer(peer);
