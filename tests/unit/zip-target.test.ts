@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { peerGone } from '../../src/lib/errors';
 import { ZipTarget } from '../../src/lib/sinks/zip-target';
 import type { FileMeta } from '../../src/lib/protocol/frames';
 import type { FileSource } from '../../src/lib/transfer/types';
@@ -324,7 +325,7 @@ describe('ZipTarget behind the real receiver', () => {
 		await peers.incoming.accept(target);
 		await peers.finished();
 		expect([peers.outgoing.status, peers.incoming.status]).toEqual(['done', 'done']);
-		target.finish();
+		// The receiver ends the archive itself once every file is verified.
 		expect((await saved).error).toBeUndefined();
 
 		const found = await unzipped(zip);
@@ -353,11 +354,27 @@ describe('ZipTarget behind the real receiver', () => {
 		const saved = save(target.archive, zip);
 		await peers.incoming.accept(target);
 		await peers.finished();
-		target.finish();
 		expect((await saved).error).toBeUndefined();
 
 		await unzipTest(zip);
 		expect(await listing(zip)).toEqual(['f/kept.txt', 'f/also.txt']);
+	});
+
+	it('ends the ZIP with the transfer’s error when the other device leaves', async () => {
+		const peers = new Pairing();
+		const sent = [source('f/first.txt', 10, 1), source('f/second.bin', 64 * MiB, 2)];
+		expect(peers.sender.hub.send(sent)).toBeNull();
+		await until(() => peers.receiver.hub.transfers.length > 0, 'the offer');
+		const target = new ZipTarget('the ZIP in your Downloads');
+		const zip = join(dir, 'left.zip');
+		const saved = save(target.archive, zip);
+		await peers.incoming.accept(target);
+		peers.receiver.hub.failAll(peerGone());
+
+		const { error } = await saved;
+		expect((error as Error).message).toBe(peerGone().message);
+		expect(peers.incoming.status).toBe('failed');
+		await expect(unzipTest(zip)).rejects.toThrow();
 	});
 
 	it('ends the ZIP with an error naming the file the user cancelled half-way, and the transfer stops', async () => {

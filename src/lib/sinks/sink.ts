@@ -20,4 +20,8 @@ export interface SaveTarget {
 	 * target that cannot keep folders leaves this out.
 	 */
 	folders?(paths: readonly string[]): Promise<void>;
+	/** Every file of the transfer is saved and verified: a target written as one stream (a ZIP) ends it here. */
+	finish?(): void;
+	/** The transfer ended without every file (failed, cancelled): such a stream ends with `reason` as its error. */
+	fail?(reason: string): void;
 }

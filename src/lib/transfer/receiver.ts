@@ -224,6 +224,12 @@ export class IncomingTransfer extends Transfer {
 		return (this.status === 'failed' && this.failure) || 'cancelled';
 	}
 
+	/** A target that is one stream (a ZIP, a streamed download) ends with the transfer: whole, or with why not. */
+	protected override ended(): void {
+		if (this.status === 'done') this.target?.finish?.();
+		else this.target?.fail?.(this.error?.message ?? 'The transfer was cancelled.');
+	}
+
 	fail(error: UserError): void {
 		this.failure ??= 'failed';
 		const open = this.current;

@@ -161,8 +161,12 @@ export abstract class Transfer {
 		for (const file of this.files) {
 			if (isOpenStatus(file.status)) file.status = status === 'failed' ? 'failed' : 'cancelled';
 		}
+		this.ended();
 		this.changed();
 	}
+
+	/** The transfer has just reached its end (`status` is final); runs once. */
+	protected ended(): void {}
 
 	protected async send(message: ControlMessage, stillWanted?: () => boolean): Promise<void> {
 		await this.channel.send((headroom) => encodeControl(message, headroom), stillWanted);
@@ -176,5 +180,6 @@ export abstract class Transfer {
 		const anyDone = this.files.some((f) => f.status === 'done');
 		const anyFailed = this.files.some((f) => f.status === 'failed');
 		this.status = anyFailed ? 'failed' : anyDone ? 'done' : 'cancelled';
+		this.ended();
 	}
 }
