@@ -1,7 +1,7 @@
 // A whole folder sent through the app between two real Chromium processes: picked with "Send a folder"
 // (the folder input where no folder picker exists, and the folder picker where it does), shown to the
 // receiver as a summary with a bounded number of file rows, saved into a folder: same paths, same SHA-256.
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../harness/server';
@@ -14,35 +14,22 @@ import {
 	SAVED_DIR,
 	waitForStatus,
 } from '../harness/browser';
-import { makeDir, makeFile } from '../harness/files';
+import { makeDir, makeTree, type TestTree } from '../harness/files';
 import { MAX_FILE_ROWS } from '../../src/lib/ui/file-rows';
 import { formatBytes } from '../../src/lib/ui/format';
 
 const ROOT = 'Projekt ✓ 日本';
-const MiB = 1024 * 1024;
-/** A few large files among the small ones, at their index in the tree. */
-const LARGE: Record<number, number> = { 3: MiB, 700: 2 * MiB, 1400: 5 * MiB, 1999: 8 * MiB };
-const NAMES = ['fichier-é', 'ملف', '日本語', 'plain'];
 const IEC = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
 
 let server: RunningServer;
 let disk: string;
-/** Every file sent, by its path in the folder. */
-const sent = new Map<string, string>();
-let total = 0;
+/** Every file sent (SHA-256 by its path in the folder), and their total size. */
+let tree: TestTree;
 
 beforeAll(async () => {
 	server = await startServer({ skipBuild: true, vars: { STUN_URLS: '' } });
 	disk = makeDir();
-	// Three levels under the folder picked: 10 folders of 5 folders of 40 files.
-	for (let i = 0; i < 2000; i++) {
-		const folder = `${ROOT}/teil-${Math.floor(i / 200)}/${['α', 'β', 'γ', 'δ', 'ε'][Math.floor(i / 40) % 5]}`;
-		mkdirSync(join(disk, folder), { recursive: true });
-		const name = `${NAMES[i % NAMES.length]}-${i}.bin`;
-		const size = LARGE[i] ?? (i % 50 === 0 ? 0 : 1 + ((i * 37) % 4096));
-		sent.set(`${folder}/${name}`, makeFile(join(disk, folder), name, size).sha256);
-		total += size;
-	}
+	tree = makeTree(disk, ROOT);
 });
 
 afterAll(async () => {
@@ -119,14 +106,14 @@ describe('sending a folder through the app', () => {
 		const folderRow = card.getByTestId('tree-folder');
 		expect(await folderRow.count()).toBe(1);
 		expect((await folderRow.textContent())?.replace(/\s+/g, ' ').trim()).toBe(
-			`${ROOT} 2,000 files · ${formatBytes(total, 'en', IEC)}`,
+			`${ROOT} 2,000 files · ${formatBytes(tree.total, 'en', IEC)}`,
 		);
 		expect(await card.getByTestId('file').count()).toBe(MAX_FILE_ROWS);
 		expect(await card.getByTestId('files-more').textContent()).toBe(
 			`… and ${(2000 - MAX_FILE_ROWS).toLocaleString('en')} more files`,
 		);
 		const firstRows = await card.getByTestId('file-name').allTextContents();
-		expect(firstRows.every((path) => sent.has(path))).toBe(true);
+		expect(firstRows.every((path) => tree.files.has(path))).toBe(true);
 
 		await card.getByRole('button', { name: /^Accept and save/ }).click();
 		await waitForStatus(receiver, 'done', 170_000);
@@ -136,7 +123,7 @@ describe('sending a folder through the app', () => {
 
 		const saved = await savedTree(receiver);
 		expect(Object.keys(saved.files)).toHaveLength(2000);
-		expect(saved.files).toEqual(Object.fromEntries(sent));
+		expect(saved.files).toEqual(Object.fromEntries(tree.files));
 		expect(saved.folders).toHaveLength(1 + 10 + 50);
 		expect(sender.errors).toEqual([]);
 		expect(receiver.errors).toEqual([]);

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -26,4 +26,32 @@ export function makeFile(dir: string, name: string, size: number): TestFile {
 		written += piece.byteLength;
 	}
 	return { path, name, size, sha256: hash.digest('hex') };
+}
+
+const MiB = 1024 * 1024;
+/** A few large files among the small ones, at their index in the tree. */
+const LARGE: Record<number, number> = { 3: MiB, 700: 2 * MiB, 1400: 5 * MiB, 1999: 8 * MiB };
+const NAMES = ['fichier-é', 'ملف', '日本語', 'plain'];
+
+/** A folder tree on disk: every file's SHA-256 (hex) by its path from the parent of `root`, and their total size. */
+export interface TestTree {
+	files: Map<string, string>;
+	total: number;
+}
+
+/**
+ * Writes `count` files (at most 2,000) in three levels under `dir/root`: 10 folders of 5 folders of 40 files,
+ * Unicode names, sizes from 0 B to 8 MiB (most a few KiB).
+ */
+export function makeTree(dir: string, root: string, count = 2000): TestTree {
+	const tree: TestTree = { files: new Map(), total: 0 };
+	for (let i = 0; i < count; i++) {
+		const folder = `${root}/teil-${Math.floor(i / 200)}/${['α', 'β', 'γ', 'δ', 'ε'][Math.floor(i / 40) % 5]}`;
+		mkdirSync(join(dir, folder), { recursive: true });
+		const name = `${NAMES[i % NAMES.length]}-${i}.bin`;
+		const size = LARGE[i] ?? (i % 50 === 0 ? 0 : 1 + ((i * 37) % 4096));
+		tree.files.set(`${folder}/${name}`, makeFile(join(dir, folder), name, size).sha256);
+		tree.total += size;
+	}
+	return tree;
 }

@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, open, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { peerGone } from '../../src/lib/errors';
@@ -12,11 +10,8 @@ import type { FileMeta } from '../../src/lib/protocol/frames';
 import type { FileSource } from '../../src/lib/transfer/types';
 import { patternSha256, patternSource } from '../harness/memory-files';
 import { Pairing, until } from './engine/peers';
+import { listing, run, sha256, UNZIP, UNZIP_ENV, unzipped, unzipTest } from '../harness/unzip';
 
-const run = promisify(execFile);
-const UNZIP = '/usr/bin/unzip';
-/** unzip turns the UTF-8 names flagged in the archive into the locale's encoding. */
-const UNZIP_ENV = { ...process.env, LC_ALL: 'C.UTF-8' };
 const MiB = 1 << 20;
 
 let dir: string;
@@ -26,8 +21,6 @@ beforeEach(async () => {
 afterEach(async () => {
 	await rm(dir, { recursive: true, force: true });
 });
-
-const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 const meta = (name: string, size: number, path?: string, lastModified = Date.UTC(2026, 0, 2, 3, 4, 6)) =>
 	({ name, size, type: '', lastModified, ...(path === undefined ? {} : { path }) }) satisfies FileMeta;
@@ -70,36 +63,11 @@ async function send(target: ZipTarget, index: number, file: FileMeta, bytes: Uin
 	return sink.close();
 }
 
-/** Every path (folders end in "/") under `root`, with each file's SHA-256 and modification time. */
-async function tree(root: string): Promise<Map<string, { sha256?: string; mtimeMs?: number }>> {
-	const found = new Map<string, { sha256?: string; mtimeMs?: number }>();
-	for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
-		const full = join(entry.parentPath, entry.name);
-		const path = full.slice(root.length + 1);
-		if (entry.isDirectory()) found.set(`${path}/`, {});
-		else found.set(path, { sha256: sha256(await readFile(full)), mtimeMs: (await stat(full)).mtimeMs });
-	}
-	return found;
-}
-
-const unzipTest = (file: string) => run(UNZIP, ['-t', file], { env: UNZIP_ENV });
-
-/** The real unzip's check of the archive, then what it extracts, read as `tree` reads a folder. */
-async function unzipped(file: string): Promise<Map<string, { sha256?: string; mtimeMs?: number }>> {
-	await unzipTest(file);
-	const out = join(dir, 'out');
-	await run(UNZIP, ['-q', file, '-d', out], { env: UNZIP_ENV });
-	return tree(out);
-}
-/** The entry names in the archive's central directory, in order. */
-const listing = async (file: string) =>
-	(await run(UNZIP, ['-Z1', file], { env: UNZIP_ENV })).stdout.split('\n').filter(Boolean);
-
 describe('ZipTarget', () => {
 	it('saves a tree of Unicode names three levels deep, with an empty folder, as one ZIP that unzips intact', async () => {
 		const target = new ZipTarget('the ZIP in your Downloads');
 		const zip = join(dir, 'out.zip');
-		const saved = save(target.archive, zip);
+		const saved = save(target.stream, zip);
 		const files: [FileMeta, Uint8Array][] = [
 			[meta('ノート.txt', 5 * MiB + 17, 'projet/été/ノート.txt'), randomBytes(5 * MiB + 17)],
 			[meta('c.bin', 0, 'projet/a/b/c.bin'), new Uint8Array()],
@@ -113,7 +81,7 @@ describe('ZipTarget', () => {
 		target.finish();
 		expect((await saved).error).toBeUndefined();
 
-		const found = await unzipped(zip);
+		const found = await unzipped(zip, join(dir, 'out'));
 		expect([...found.keys()].sort()).toEqual(
 			[
 				'projet/',
@@ -139,7 +107,7 @@ describe('ZipTarget', () => {
 	it('gives names that would collide distinct entries: case, and a file named like a folder', async () => {
 		const target = new ZipTarget('the ZIP in your Downloads');
 		const zip = join(dir, 'names.zip');
-		const saved = save(target.archive, zip);
+		const saved = save(target.stream, zip);
 		const files = [meta('A.txt', 1), meta('a.txt', 1), meta('x.txt', 1, 'd/x.txt'), meta('D', 1, 'D')];
 		for (const [index, file] of files.entries()) await send(target, index, file, new Uint8Array([index]));
 		target.finish();
@@ -152,7 +120,7 @@ describe('ZipTarget', () => {
 	it('saves a single file on its own as a one-entry ZIP', async () => {
 		const target = new ZipTarget('the ZIP in your Downloads');
 		const zip = join(dir, 'one.zip');
-		const saved = save(target.archive, zip);
+		const saved = save(target.stream, zip);
 		const bytes = randomBytes(2 * MiB + 3);
 		await send(target, 0, meta('report: final?.pdf', bytes.byteLength), bytes);
 		target.finish();
@@ -167,7 +135,7 @@ describe('ZipTarget', () => {
 	it('keeps a date the ZIP cannot hold at the nearest it can: 1980 for 1970, the end of 2107 for later', async () => {
 		const target = new ZipTarget('the ZIP in your Downloads');
 		const zip = join(dir, 'dates.zip');
-		const saved = save(target.archive, zip);
+		const saved = save(target.stream, zip);
 		await send(target, 0, meta('epoch.txt', 1, undefined, 0), new Uint8Array(1));
 		await send(target, 1, meta('far.txt', 1, undefined, Number.MAX_SAFE_INTEGER), new Uint8Array(1));
 		target.finish();
@@ -182,7 +150,7 @@ describe('ZipTarget', () => {
 	it('ends the archive with an error when a file is aborted, leaving no valid ZIP behind', async () => {
 		const target = new ZipTarget('the ZIP in your Downloads');
 		const zip = join(dir, 'broken.zip');
-		const saved = save(target.archive, zip);
+		const saved = save(target.stream, zip);
 		await send(target, 0, meta('whole.txt', 1000), randomBytes(1000));
 		const sink = await target.open(1, meta('half.bin', 4 * MiB, 'photos/half.bin'));
 		await sink.write(randomBytes(MiB));
@@ -201,7 +169,7 @@ describe('ZipTarget', () => {
 	it('ends the archive with an error when a closed file is then found wrong (its size or digest)', async () => {
 		const target = new ZipTarget('the ZIP in your Downloads');
 		const zip = join(dir, 'wrong.zip');
-		const saved = save(target.archive, zip);
+		const saved = save(target.stream, zip);
 		const sink = await target.open(0, meta('short.bin', 20));
 		await sink.write(randomBytes(10));
 		expect(await sink.close()).toBe(10);
@@ -212,7 +180,7 @@ describe('ZipTarget', () => {
 
 	it('ends the archive with the reason it is given when the transfer fails between files', async () => {
 		const target = new ZipTarget('the ZIP in your Downloads');
-		const saved = save(target.archive, join(dir, 'failed.zip'));
+		const saved = save(target.stream, join(dir, 'failed.zip'));
 		await send(target, 0, meta('whole.txt', 10), randomBytes(10));
 		target.fail('The other device left.');
 		const { error } = await saved;
@@ -221,7 +189,7 @@ describe('ZipTarget', () => {
 
 	it('fails a waiting write when the archive is cancelled (the download was stopped in the browser)', async () => {
 		const target = new ZipTarget('the ZIP in your Downloads');
-		const reader = target.archive.getReader();
+		const reader = target.stream.getReader();
 		const sink = await target.open(0, meta('big.bin', 8 * MiB));
 		// The reader takes the entry's header; client-zip queues its name and waits, so the write waits too.
 		const write = sink.write(new Uint8Array(MiB));
@@ -241,7 +209,7 @@ describe('ZipTarget', () => {
 		let written = 0;
 		let read = 0;
 		let most = 0;
-		const saved = save(target.archive, join(dir, 'slow.zip'), {
+		const saved = save(target.stream, join(dir, 'slow.zip'), {
 			async onChunk(bytes) {
 				// Only file data counts: the local header (30 bytes and the name) comes first.
 				read = Math.max(0, bytes - 30 - name.length);
@@ -266,7 +234,7 @@ describe('ZipTarget', () => {
 		const zip = join(dir, 'big.zip');
 		const zeros = new Uint8Array(4 * MiB);
 		const size = 4 * 1024 * MiB + zeros.byteLength;
-		const saved = save(target.archive, zip, { hole: zeros });
+		const saved = save(target.stream, zip, { hole: zeros });
 		const sink = await target.open(0, meta('zeros.bin', size));
 		for (let at = 0; at < size; at += zeros.byteLength) await sink.write(zeros);
 		expect(await sink.close()).toBe(size);
@@ -321,14 +289,14 @@ describe('ZipTarget behind the real receiver', () => {
 		await until(() => peers.receiver.hub.transfers.length > 0, 'the offer');
 		const target = new ZipTarget('the ZIP in your Downloads');
 		const zip = join(dir, 'folder.zip');
-		const saved = save(target.archive, zip);
+		const saved = save(target.stream, zip);
 		await peers.incoming.accept(target);
 		await peers.finished();
 		expect([peers.outgoing.status, peers.incoming.status]).toEqual(['done', 'done']);
 		// The receiver ends the archive itself once every file is verified.
 		expect((await saved).error).toBeUndefined();
 
-		const found = await unzipped(zip);
+		const found = await unzipped(zip, join(dir, 'out'));
 		expect([...found.keys()].sort()).toEqual(
 			[
 				'Été 日本/',
@@ -351,7 +319,7 @@ describe('ZipTarget behind the real receiver', () => {
 		peers.incoming.cancel(1);
 		const target = new ZipTarget('the ZIP in your Downloads');
 		const zip = join(dir, 'partial.zip');
-		const saved = save(target.archive, zip);
+		const saved = save(target.stream, zip);
 		await peers.incoming.accept(target);
 		await peers.finished();
 		expect((await saved).error).toBeUndefined();
@@ -367,7 +335,7 @@ describe('ZipTarget behind the real receiver', () => {
 		await until(() => peers.receiver.hub.transfers.length > 0, 'the offer');
 		const target = new ZipTarget('the ZIP in your Downloads');
 		const zip = join(dir, 'left.zip');
-		const saved = save(target.archive, zip);
+		const saved = save(target.stream, zip);
 		await peers.incoming.accept(target);
 		peers.receiver.hub.failAll(peerGone());
 
@@ -385,7 +353,7 @@ describe('ZipTarget behind the real receiver', () => {
 		const target = new ZipTarget('the ZIP in your Downloads');
 		const zip = join(dir, 'cancelled.zip');
 		let read = 0;
-		const saved = save(target.archive, zip, { onChunk: (bytes) => void (read = bytes) });
+		const saved = save(target.stream, zip, { onChunk: (bytes) => void (read = bytes) });
 		await peers.incoming.accept(target);
 		await until(() => read > MiB, 'a part of the first file');
 		peers.incoming.cancel(0);
