@@ -1,5 +1,7 @@
-// Firefox ESR (over WebDriver BiDi) paired with Chromium, a 16 MiB file each way. Firefox has no save
-// pickers, so what it receives takes the fallback path: streamed into OPFS, then handed to a download.
+// Firefox ESR (over WebDriver BiDi) paired with Chromium: a 16 MiB file each way, and a folder of 2,000
+// files. Firefox has no save pickers, so what it receives streams through the service worker into one
+// download (a ZIP for several files), or, on a first visit before the worker controls the page, is staged
+// in OPFS and then downloaded.
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -11,6 +13,7 @@ import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppetee
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../harness/server';
 import {
+	confirmPeer,
 	launchPeer,
 	openApp,
 	readQr,
@@ -19,12 +22,15 @@ import {
 	waitForStatus,
 	type Peer,
 } from '../harness/browser';
-import { makeDir, makeFile, type TestFile } from '../harness/files';
+import { makeDir, makeFile, makeTree, type TestFile } from '../harness/files';
+import { unzipped } from '../harness/unzip';
 import { STAGING_DIR, stagingLock } from '../../src/lib/sinks/staging';
 
 let server: RunningServer;
 let dir: string;
 let file: TestFile;
+/** The folder Chromium sends whole. */
+const ROOT = 'Projekt ✓ 日本';
 let chromium: Peer;
 let firefox: Browser;
 let page: Page;
@@ -58,7 +64,7 @@ beforeEach(async () => {
 			'browser.download.useDownloadDir': true,
 			'browser.download.always_ask_before_handling_new_types': false,
 			'browser.download.start_downloads_in_tmp_dir': false,
-			'browser.helperApps.neverAsk.saveToDisk': 'application/octet-stream',
+			'browser.helperApps.neverAsk.saveToDisk': 'application/octet-stream,application/zip',
 		},
 	});
 	page = await firefox.newPage();
@@ -107,6 +113,54 @@ function stagedFiles(): Promise<string[]> {
 	}, STAGING_DIR);
 }
 
+/**
+ * Firefox shows the pairing QR code, Chromium opens the link it holds (read from the canvas' pixels);
+ * resolves once both say they are connected.
+ */
+async function chromiumJoinsFirefox(): Promise<void> {
+	await page.click('xpath/.//button[contains(., "Receive files")]');
+	const canvas = await page.waitForSelector('[data-testid="qr"]');
+	await page.waitForFunction(
+		() => (document.querySelector('[data-testid="qr"]') as HTMLCanvasElement).width > 100,
+	);
+	const shot = PNG.sync.read(Buffer.from((await canvas!.screenshot()) as Uint8Array));
+	const link = jsQR(new Uint8ClampedArray(shot.data), shot.width, shot.height)?.data;
+	expect(link).toMatch(/\/j#/);
+	await openApp(chromium.page, link!);
+	await firefoxConnected();
+	await chromium.page.locator('[data-testid="connection"][data-state="connected"]').waitFor();
+}
+
+/** Reloads the Firefox page once its service worker is active, so that the worker controls it. */
+async function controlledByServiceWorker(): Promise<void> {
+	await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+	await page.reload();
+	await page.waitForSelector('main[data-hydrated="true"]');
+	await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+}
+
+/** Firefox accepts the offer and waits until both sides say done. */
+async function firefoxAccepts(timeout = 120_000): Promise<void> {
+	await page.waitForSelector('[data-testid="transfer"][data-status="incoming"]', { timeout: 60_000 });
+	await page.click('xpath/.//button[contains(., "Accept and save")]');
+	await page.waitForSelector('[data-testid="transfer"][data-status="done"]', { timeout });
+	await waitForStatus(chromium, 'done', 30_000);
+}
+
+/** The names in Firefox's download folder once no download is still being written (no `.part` left). */
+async function downloaded(expected: number): Promise<string[]> {
+	const names = () => readdirSync(downloads).sort();
+	await expect
+		.poll(
+			() =>
+				names().filter((name) => !name.endsWith('.part')).length === expected &&
+				!names().some((name) => name.endsWith('.part')),
+			{ timeout: 30_000 },
+		)
+		.toBe(true);
+	return names();
+}
+
 function sha256OfFile(path: string): Promise<string> {
 	return new Promise((resolve, reject) => {
 		const hash = createHash('sha256');
@@ -143,23 +197,10 @@ describe('Firefox ESR with Chromium', () => {
 
 	it('Chromium sends two files to Firefox, downloaded byte-identical through OPFS; then no staged copy stays', async () => {
 		await openInFirefox(server.url);
-		await page.click('xpath/.//button[contains(., "Receive files")]');
-		const canvas = await page.waitForSelector('[data-testid="qr"]');
-		await page.waitForFunction(
-			() => (document.querySelector('[data-testid="qr"]') as HTMLCanvasElement).width > 100,
-		);
-		const shot = PNG.sync.read(Buffer.from((await canvas!.screenshot()) as Uint8Array));
-		const link = jsQR(new Uint8ClampedArray(shot.data), shot.width, shot.height)?.data;
-		expect(link).toMatch(/\/j#/);
-		await openApp(chromium.page, link!);
-		await firefoxConnected();
-		await chromium.page.locator('[data-testid="connection"][data-state="connected"]').waitFor();
+		await chromiumJoinsFirefox();
 		const second = makeFile(dir, 'second.txt', 200_000);
 		await sendFiles(chromium, [file.path, second.path]);
-		await page.waitForSelector('[data-testid="transfer"][data-status="incoming"]', { timeout: 30_000 });
-		await page.click('xpath/.//button[contains(., "Accept and save")]');
-		await page.waitForSelector('[data-testid="transfer"][data-status="done"]', { timeout: 120_000 });
-		await waitForStatus(chromium, 'done', 30_000);
+		await firefoxAccepts();
 		for (const sent of [file, second]) {
 			const saved = join(downloads, sent.name);
 			await expect.poll(() => existsSync(saved) && statSync(saved).size, { timeout: 30_000 }).toBe(sent.size);
@@ -172,6 +213,44 @@ describe('Firefox ESR with Chromium', () => {
 		).toEqual([file.name, second.name].sort());
 		// Each staged copy is removed a while after its download started (the app waits, as measured).
 		await expect.poll(() => stagedFiles(), { timeout: 90_000, interval: 1000 }).toEqual([]);
+		expect(errors).toEqual([]);
+	});
+
+	it('Chromium sends a folder of 2,000 files to Firefox: one ZIP streamed by the service worker, nothing staged; unzipped, every path and SHA-256 match', async () => {
+		const tree = makeTree(dir, ROOT);
+		await openInFirefox(server.url);
+		await controlledByServiceWorker();
+		await chromiumJoinsFirefox();
+		// Chromium sends with the folder input, as a browser without a folder picker would.
+		await chromium.page.evaluate(() => {
+			(window as { showDirectoryPicker?: unknown }).showDirectoryPicker = undefined;
+		});
+		const [chooser] = await Promise.all([
+			chromium.page.waitForEvent('filechooser'),
+			chromium.page.locator('button', { hasText: 'Send a folder' }).click(),
+		]);
+		await chooser.setFiles(join(dir, ROOT));
+		await confirmPeer(chromium);
+		await firefoxAccepts(300_000);
+
+		expect(await downloaded(1)).toEqual([`${ROOT}.zip`]);
+		expect(await stagedFiles()).toEqual([]);
+		const found = await unzipped(join(downloads, `${ROOT}.zip`), join(dir, 'unzipped'));
+		const files = [...found].flatMap(([path, { sha256 }]) => (sha256 ? [[path, sha256]] : []));
+		expect(Object.fromEntries(files)).toEqual(Object.fromEntries(tree.files));
+		expect(errors).toEqual([]);
+	});
+
+	it('Chromium sends one file to Firefox: downloaded as itself through the service worker, nothing staged', async () => {
+		await openInFirefox(server.url);
+		await controlledByServiceWorker();
+		await chromiumJoinsFirefox();
+		await sendFiles(chromium, [file.path]);
+		await firefoxAccepts();
+
+		expect(await downloaded(1)).toEqual([file.name]);
+		expect(await sha256OfFile(join(downloads, file.name))).toBe(file.sha256);
+		expect(await stagedFiles()).toEqual([]);
 		expect(errors).toEqual([]);
 	});
 

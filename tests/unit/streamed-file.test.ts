@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { StreamedFile } from '../../src/lib/sinks/streamed-download';
+import { StreamedFile, streamedDownload } from '../../src/lib/sinks/streamed-download';
+import { ZipTarget } from '../../src/lib/sinks/zip-target';
 
 const meta = { name: 'a.bin', size: 6, type: '', lastModified: 0 };
 
@@ -45,5 +46,47 @@ describe('StreamedFile', () => {
 		const target = new StreamedFile('your Downloads', 'a.bin');
 		await target.open(0, meta);
 		await expect(target.open(1, meta)).rejects.toThrow('several go as a ZIP');
+	});
+});
+
+describe('streamedDownload', () => {
+	const day = new Date(2026, 11, 1, 23, 30);
+	const file = (name: string, path?: string) => ({
+		name,
+		size: 10,
+		type: 'text/plain',
+		lastModified: 0,
+		...(path === undefined ? {} : { path }),
+	});
+
+	it('downloads one loose file as itself, with its type and size', () => {
+		const { target, file: download } = streamedDownload([file('report.pdf')], [], day);
+		expect(target).toBeInstanceOf(StreamedFile);
+		expect(download).toEqual({ name: 'report.pdf', contentType: 'text/plain', size: 10 });
+	});
+
+	it('names the ZIP after the folder sent whole, empty folders included', () => {
+		const { target, file: download } = streamedDownload(
+			[file('a.txt', 'Fotos 2026/a.txt'), file('b.txt', 'Fotos 2026/x/b.txt')],
+			['Fotos 2026/leer'],
+			day,
+		);
+		expect(target).toBeInstanceOf(ZipTarget);
+		expect(download).toEqual({ name: 'Fotos 2026.zip', contentType: 'application/zip' });
+	});
+
+	it.each([
+		['several loose files', [file('a.txt'), file('b.txt')], []],
+		['a folder and a loose file', [file('a.txt', 'f/a.txt'), file('b.txt')], []],
+		['two folders', [file('a.txt', 'f/a.txt'), file('b.txt', 'g/b.txt')], []],
+		['one file with an empty folder beside it', [file('a.txt')], ['empty']],
+	])('names the ZIP of %s after the day', (_, files, folders) => {
+		const { target, file: download } = streamedDownload(files, folders, day);
+		expect(target).toBeInstanceOf(ZipTarget);
+		expect(download.name).toBe('pairbeam-2026-12-01.zip');
+	});
+
+	it('sends even a single file inside a folder as a ZIP, so its folder is kept', () => {
+		expect(streamedDownload([file('a.txt', 'f/a.txt')], [], day).file.name).toBe('f.zip');
 	});
 });

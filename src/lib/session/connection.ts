@@ -3,7 +3,7 @@
 // send gate, which lets nothing out before the user confirmed the device by its verification code.
 // The UI only sees `state`, `error`, the verification code, what waits for confirmation and the transfer views.
 import { isolate, localError, peerGone, type UserError } from '../errors';
-import type { FileMeta, PeerMessage } from '../protocol/frames';
+import type { Offer, PeerMessage } from '../protocol/frames';
 import {
 	MAX_LANES,
 	type IceServer,
@@ -193,10 +193,10 @@ export class Connection {
 		return this.hub.views();
 	}
 
-	/** The files the other device offers under `id`, while it waits for Accept or Decline; null otherwise. */
-	offeredFiles(id: string): readonly FileMeta[] | null {
+	/** What the other device offers under `id` (files, empty folders), while it waits for Accept; else null. */
+	offered(id: string): Offer | null {
 		const transfer = this.hub.findIncoming(id);
-		return transfer?.status === 'incoming' ? transfer.metas : null;
+		return transfer?.status === 'incoming' ? { files: transfer.metas, folders: [...transfer.folders] } : null;
 	}
 
 	/** Saves the offer `id` to `target`, which the user picked for it. */

@@ -25,3 +25,10 @@ export interface SaveTarget {
 	/** The transfer ended without every file (failed, cancelled): such a stream ends with `reason` as its error. */
 	fail?(reason: string): void;
 }
+
+/** A target whose bytes come out of one stream (a ZIP, a single file) that a download reads as they arrive. */
+export interface StreamedTarget extends SaveTarget {
+	readonly stream: ReadableStream<Uint8Array>;
+	finish(): void;
+	fail(reason: string): void;
+}

@@ -4,8 +4,9 @@
 import { randomAlphanumeric } from '../protocol/random';
 import { DOWNLOAD_PATH, feedPort, type DownloadRequest } from './download-stream';
 import type { FileMeta } from '../protocol/frames';
-import type { FileSink, SaveTarget } from './sink';
+import type { FileSink, StreamedTarget } from './sink';
 import { streamSink } from './stream-sink';
+import { ZipTarget } from './zip-target';
 
 /** How long the page waits for the service worker to take a download before staging in OPFS instead. */
 const READY_MS = 5_000;
@@ -16,13 +17,6 @@ const READY_MS = 5_000;
 const KEEP_ALIVE_MS = 10_000;
 /** The frame that started a download stays this long after the last byte: removing it sooner may stop it. */
 const KEEP_FRAME_MS = 60_000;
-
-/** A target whose bytes come out of `stream`: `finish` once every file arrived, `fail` when the transfer did not. */
-export interface StreamedTarget extends SaveTarget {
-	readonly stream: ReadableStream<Uint8Array>;
-	finish(): void;
-	fail(reason: string): void;
-}
 
 /** One file, streamed as itself: the download is the file, with its own name. */
 export class StreamedFile implements StreamedTarget {
@@ -49,6 +43,43 @@ export class StreamedFile implements StreamedTarget {
 	fail(reason: string): void {
 		this.#entry.error(new Error(reason));
 	}
+}
+
+/** What one streamed download of an offer is: its target, and how the browser should save it. */
+export interface StreamedDownload {
+	target: StreamedTarget;
+	file: Omit<DownloadRequest, 'type' | 'id'>;
+}
+
+/** The folder every path of the offer lies in, when one folder was sent whole; null for loose files. */
+function sharedFolder(files: readonly FileMeta[], folders: readonly string[]): string | null {
+	const paths = [...files.map((f) => f.path), ...folders];
+	const tops = new Set(paths.map((path) => (path?.includes('/') ? path.split('/')[0] : null)));
+	const [top] = tops;
+	return tops.size === 1 && top ? top : null;
+}
+
+/**
+ * One file sent on its own downloads as itself; anything else (several files, a folder) as one ZIP, named
+ * after the folder when one was sent whole, else after the day (`today`, local time).
+ */
+export function streamedDownload(
+	files: readonly FileMeta[],
+	folders: readonly string[],
+	today: Date,
+): StreamedDownload {
+	const [only] = files;
+	if (files.length === 1 && only.path === undefined && folders.length === 0) {
+		return {
+			target: new StreamedFile(only.name, only.name),
+			file: { name: only.name, contentType: only.type, size: only.size },
+		};
+	}
+	const day = [today.getFullYear(), today.getMonth() + 1, today.getDate()]
+		.map((n) => String(n).padStart(2, '0'))
+		.join('-');
+	const name = `${sharedFolder(files, folders) ?? `pairbeam-${day}`}.zip`;
+	return { target: new ZipTarget(name), file: { name, contentType: 'application/zip' } };
 }
 
 /**

@@ -2,7 +2,7 @@
 // bytes arrive (client-zip, store-only, ZIP64): each file's sink feeds one entry, held back by the reader.
 import { makeZip } from 'client-zip';
 import { PathAllocator } from './filename';
-import type { FileSink, SaveTarget } from './sink';
+import type { FileSink, StreamedTarget } from './sink';
 import { streamSink, type StreamSink } from './stream-sink';
 import type { FileMeta } from '../protocol/frames';
 
@@ -17,9 +17,9 @@ const DOS_DATES = {
 };
 
 /**
- * A save target whose files become the entries of one ZIP archive, read from `archive` while they arrive.
+ * A save target whose files become the entries of one ZIP archive, read from `stream` while they arrive.
  *
- * A sink's `write` resolves once client-zip has taken the chunk, which it does only as `archive` is read:
+ * A sink's `write` resolves once client-zip has taken the chunk, which it does only as `stream` is read:
  * with one chunk in client-zip's queue and the next waiting in `write`, at most two writes are held here.
  *
  * Bytes already read cannot be taken back, so any `abort()` (a cancelled, damaged or unverified file, the
@@ -27,8 +27,8 @@ const DOS_DATES = {
  * file cancelled before it was opened is simply not in the archive. `finish()` writes the central
  * directory once every file has arrived; `fail()` ends the archive when the transfer fails between files.
  */
-export class ZipTarget implements SaveTarget {
-	readonly archive: ReadableStream<Uint8Array>;
+export class ZipTarget implements StreamedTarget {
+	readonly stream: ReadableStream<Uint8Array>;
 	readonly #paths = new PathAllocator();
 	/** Entries opened but not yet taken by client-zip, and the wake-up of its wait for the next one. */
 	readonly #entries: Entry[] = [];
@@ -41,7 +41,7 @@ export class ZipTarget implements SaveTarget {
 
 	constructor(readonly description: string) {
 		const zip = makeZip(this.#next()).getReader();
-		this.archive = new ReadableStream<Uint8Array>(
+		this.stream = new ReadableStream<Uint8Array>(
 			{
 				start: (controller) => {
 					this.#controller = controller;

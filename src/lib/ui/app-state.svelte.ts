@@ -1,6 +1,7 @@
 // The one place UI state lives: screens read these runes, buttons call these methods. Transfer progress
 // is copied from the engine at most every 200 ms, so a 30 MB/s stream does not re-render per chunk.
 import { localError, type UserError } from '../errors';
+import type { Offer } from '../protocol/frames';
 import { requestSession } from '../session/api';
 import { Connection, inFolder, type ConnectionState } from '../session/connection';
 import { formatDeepLink, randomKey, shortCode, type PairingLink } from '../session/deep-link';
@@ -8,6 +9,7 @@ import { sessionMeeting } from '../session/meeting';
 import { hasFileSystemAccess, pickSaveTarget } from '../sinks/fs-access';
 import { hasOpfsWritable, opfsDownloadTarget } from '../sinks/opfs-download';
 import type { SaveTarget } from '../sinks/sink';
+import { startStreamedDownload, streamedDownload } from '../sinks/streamed-download';
 import { isFinished, type FileSource, type TransferView } from '../transfer/types';
 import { m } from './i18n.svelte';
 import { WakeLock } from './wake-lock';
@@ -16,6 +18,13 @@ export type Screen = 'home' | 'session';
 export type Intent = 'receive' | 'send';
 
 const REFRESH_MS = 200;
+
+/** Where an offer goes in a browser without save pickers: one streamed download, else OPFS; null if neither. */
+async function downloadTarget(id: string, offer: Offer): Promise<SaveTarget | null> {
+	const streamed = streamedDownload(offer.files, offer.folders, new Date());
+	if (await startStreamedDownload(streamed.target.stream, streamed.file)) return streamed.target;
+	return hasOpfsWritable() ? opfsDownloadTarget(id) : null;
+}
 
 /** What the screen reader hears when a transfer ends, by how it ended. */
 const finished = {
@@ -130,23 +139,24 @@ export class AppState {
 		if (!problem) this.announce(m.announce_sending_to({ code }));
 	}
 
-	/** Accept an offer. Must run inside the click: the save pickers need the user's gesture. */
+	/**
+	 * Accept an offer. Must run inside the click: the save pickers need the user's gesture. Without them the
+	 * offer downloads as one stream through the service worker, or, where none controls the page yet, each
+	 * file is staged in OPFS and then downloaded.
+	 */
 	accept(id: string): void {
 		const session = this.session;
-		const files = session?.offeredFiles(id);
-		if (!session || !files) return;
-		let target: Promise<SaveTarget>;
-		if (hasFileSystemAccess()) target = pickSaveTarget(files);
-		else if (hasOpfsWritable()) target = opfsDownloadTarget(id);
-		else {
-			this.error = localError(
-				(m) => m.error_cannot_save(),
-				(m) => m.error_cannot_save_hint(),
-			);
-			return;
-		}
+		const offer = session?.offered(id);
+		if (!session || !offer) return;
+		const target = hasFileSystemAccess() ? pickSaveTarget(offer.files) : downloadTarget(id, offer);
 		target.then(
-			(chosen) => session.accept(id, chosen),
+			(chosen) => {
+				if (chosen) return session.accept(id, chosen);
+				this.error = localError(
+					(m) => m.error_cannot_save(),
+					(m) => m.error_cannot_save_hint(),
+				);
+			},
 			(error: unknown) => {
 				if (error instanceof DOMException && error.name === 'AbortError') {
 					this.announce(m.announce_no_place());
