@@ -20,6 +20,11 @@ export interface SaveTarget {
 	 * target that cannot keep folders leaves this out.
 	 */
 	folders?(paths: readonly string[]): Promise<void>;
+	/**
+	 * What is saved goes out as one stream (a ZIP, a streamed download): bytes handed on cannot be taken back,
+	 * so cancelling a file once it started ends the whole save.
+	 */
+	readonly oneStream?: boolean;
 	/** Every file of the transfer is saved and verified: a target written as one stream (a ZIP) ends it here. */
 	finish?(): void;
 	/** The transfer ended without every file (failed, cancelled): such a stream ends with `reason` as its error. */
@@ -28,6 +33,7 @@ export interface SaveTarget {
 
 /** A target whose bytes come out of one stream (a ZIP, a single file) that a download reads as they arrive. */
 export interface StreamedTarget extends SaveTarget {
+	readonly oneStream: true;
 	readonly stream: ReadableStream<Uint8Array>;
 	finish(): void;
 	fail(reason: string): void;

@@ -23,6 +23,7 @@ export class StreamedFile implements StreamedTarget {
 	readonly #entry = streamSink(() =>
 		this.fail(`“${this.name}” did not arrive complete, so its download was stopped.`),
 	);
+	readonly oneStream = true;
 	readonly stream = this.#entry.readable;
 	#opened = false;
 

@@ -28,6 +28,7 @@ const DOS_DATES = {
  * directory once every file has arrived; `fail()` ends the archive when the transfer fails between files.
  */
 export class ZipTarget implements StreamedTarget {
+	readonly oneStream = true;
 	readonly stream: ReadableStream<Uint8Array>;
 	readonly #paths = new PathAllocator();
 	/** Entries opened but not yet taken by client-zip, and the wake-up of its wait for the next one. */

@@ -74,6 +74,10 @@ export class IncomingTransfer extends Transfer {
 		return this.target !== undefined;
 	}
 
+	override get oneStream(): boolean {
+		return this.target?.oneStream === true;
+	}
+
 	override get savedTo(): string | undefined {
 		return this.target?.description;
 	}

@@ -93,6 +93,11 @@ export abstract class Transfer {
 	}
 
 	/** Where the files are being saved, in words (only a receiver knows). */
+	/** Whether what is saved goes out as one stream (receiving into a ZIP download). */
+	get oneStream(): boolean {
+		return false;
+	}
+
 	get savedTo(): string | undefined {
 		return undefined;
 	}
@@ -112,6 +117,7 @@ export abstract class Transfer {
 			bytesPerSecond,
 			etaSeconds: etaSeconds(remaining, bytesPerSecond),
 			savedTo: this.savedTo,
+			...(this.oneStream ? { oneStream: true } : {}),
 			error: this.error,
 			...(this.folders.length > 0 ? { folders: this.folders } : {}),
 		};

@@ -44,6 +44,8 @@ export interface TransferView {
 	bytesPerSecond: number;
 	etaSeconds: number | null;
 	savedTo?: string;
+	/** Saved as one stream (a ZIP download): a file can be left out only until it starts arriving. */
+	oneStream?: boolean;
 	error?: UserError;
 	/** The offer's empty folders, by path; absent when it has none. */
 	folders?: readonly string[];
