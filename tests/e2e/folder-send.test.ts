@@ -10,6 +10,7 @@ import {
 	launchPeer,
 	openApp,
 	pairPeers,
+	pickFolder,
 	type Peer,
 	SAVED_DIR,
 	waitForStatus,
@@ -83,15 +84,8 @@ describe('sending a folder through the app', () => {
 	it('sends 2,000 files in three levels with the folder input: the same tree, every SHA-256 equal, 50 rows at most', async () => {
 		await pairPeers(receiver, sender, server.url);
 		// Where there is no folder picker (Firefox, Safari) the button opens the folder input.
-		await sender.page.evaluate(() => {
-			(window as { showDirectoryPicker?: unknown }).showDirectoryPicker = undefined;
-		});
 		const started = performance.now();
-		const [chooser] = await Promise.all([
-			sender.page.waitForEvent('filechooser'),
-			sender.page.locator('button', { hasText: 'Send a folder' }).click(),
-		]);
-		await chooser.setFiles(join(disk, ROOT));
+		await pickFolder(sender, join(disk, ROOT));
 
 		// Held until the device is confirmed: the queue shows the folder as one row that can be removed.
 		const queue = sender.page.getByTestId('queue');

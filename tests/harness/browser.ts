@@ -224,3 +224,18 @@ export async function sendFiles(peer: Peer, paths: string[]): Promise<void> {
 	)
 		await confirmPeer(peer);
 }
+
+/**
+ * Picks the folder at `path` with "Send a folder" through the folder input, as in a browser without a folder
+ * picker; like a pick, it is held until the device is confirmed.
+ */
+export async function pickFolder(peer: Peer, path: string): Promise<void> {
+	await peer.page.evaluate(() => {
+		(window as { showDirectoryPicker?: unknown }).showDirectoryPicker = undefined;
+	});
+	const [chooser] = await Promise.all([
+		peer.page.waitForEvent('filechooser'),
+		peer.page.locator('button', { hasText: 'Send a folder' }).click(),
+	]);
+	await chooser.setFiles(path);
+}
