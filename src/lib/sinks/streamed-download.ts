@@ -6,6 +6,7 @@ import { DOWNLOAD_PATH, feedPort, type DownloadRequest } from './download-stream
 import type { FileMeta } from '../protocol/frames';
 import type { FileSink, StreamedTarget } from './sink';
 import { streamSink } from './stream-sink';
+import { MAX_STREAMED_BYTES } from './streamed-limit';
 import { ZipTarget } from './zip-target';
 
 /** How long the page waits for the service worker to take a download before staging in OPFS instead. */
@@ -61,14 +62,16 @@ function sharedFolder(files: readonly FileMeta[], folders: readonly string[]): s
 }
 
 /**
- * One file sent on its own downloads as itself; anything else (several files, a folder) as one ZIP, named
+ * Null when the offer holds more than MAX_STREAMED_BYTES (it is staged in OPFS instead). Otherwise one file
+ * sent on its own downloads as itself; anything else (several files, a folder) as one ZIP, named
  * after the folder when one was sent whole, else after the day (`today`, local time).
  */
 export function streamedDownload(
 	files: readonly FileMeta[],
 	folders: readonly string[],
 	today: Date,
-): StreamedDownload {
+): StreamedDownload | null {
+	if (files.reduce((sum, file) => sum + file.size, 0) > MAX_STREAMED_BYTES) return null;
 	const [only] = files;
 	if (files.length === 1 && only.path === undefined && folders.length === 0) {
 		return {
