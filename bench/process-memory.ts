@@ -12,7 +12,8 @@ function cmdline(pid: number): string {
 	}
 }
 
-function pssBytes(pid: number): number {
+/** The proportional set size of one process, 0 once it is gone. */
+export function pssBytes(pid: number): number {
 	try {
 		const match = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
 		return match ? Number(match[1]) * 1024 : 0;

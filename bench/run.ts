@@ -1,7 +1,8 @@
 // `npm run bench`: throughput, memory, connect time, signaling load and first load, measured in one run
 // inside a loopback-only network namespace, then the same transfers over impaired networks (a UDP relay);
 // prints a table with the targets and writes bench/results.json. `--only=networks --profiles=far`,
-// `--only=loopback` or `--only=profile` (where both browsers spend CPU) runs a part and writes nothing. Speeds are medians of alternating runs (noisy machine:
+// `--only=loopback`, `--only=profile` (where both browsers spend CPU) or `--only=zip` (what Firefox keeps in
+// memory saving a ZIP) runs a part and writes nothing. Speeds are medians of alternating runs (noisy machine:
 // compare ratios within one run).
 import { execSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
@@ -18,6 +19,7 @@ import { median, mbPerSecond, mib, percentile } from './stats.ts';
 import { APP_LANES as LANES } from '../tests/harness/relayed-signaling.ts';
 import { PROFILES, type ProfileName } from '../tests/harness/udp-relay.ts';
 import { appTransfer, bareTransfer, type Run } from './throughput.ts';
+import { zipDownloads } from './zip-download.ts';
 
 const args = process.argv.slice(2);
 /**
@@ -44,8 +46,8 @@ ensureLoopbackNamespace('bench/run.ts', args);
 const quick = args.includes('--quick');
 const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const only = option('only');
-if (only !== undefined && only !== 'networks' && only !== 'loopback' && only !== 'profile') {
-	throw new Error(`--only takes "networks", "loopback" or "profile", not "${only}"`);
+if (only !== undefined && !['networks', 'loopback', 'profile', 'zip'].includes(only)) {
+	throw new Error(`--only takes "networks", "loopback", "profile" or "zip", not "${only}"`);
 }
 const profiles = (option('profiles')?.split(',') ?? Object.keys(PROFILES)) as ProfileName[];
 for (const p of profiles) if (!(p in PROFILES)) throw new Error(`no network profile "${p}"`);
@@ -242,10 +244,21 @@ try {
 	if (only === 'profile') {
 		const file = makeFile(dir, 'profile.bin', size / 2);
 		await profileTransfers(server.url, file.path, file.size, log);
-	} else await measure();
+	} else if (only === 'zip') printTable(await zipDownloads(server.url, dir, log));
+	else await measure();
 } finally {
 	await server.stop();
 	rmSync(dir, { recursive: true, force: true });
+}
+
+/** Prints the figures as a table under the date and the machine; returns the machine's description. */
+function printTable(rows: Row[]): string {
+	const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / GIB, 0)} GiB, Chromium ${execSync('chromium --version').toString().trim().split(' ')[1]}`;
+	const width = Math.max(...rows.map((r) => r[0].length));
+	console.log(`\nPairbeam benchmark, ${new Date().toISOString().slice(0, 10)}, ${machine}\n`);
+	console.log(`| ${'measure'.padEnd(width)} | figure | target |\n|---|---|---|`);
+	for (const [name, figure, target] of rows) console.log(`| ${name.padEnd(width)} | ${figure} | ${target} |`);
+	return machine;
 }
 
 /** Every section asked for: the table, and bench/results.json for a full run. */
@@ -253,11 +266,7 @@ async function measure(): Promise<void> {
 	const local = only === 'networks' ? null : await loopback(server.url);
 	const impaired = only === 'loopback' ? { rows: [], results: [] } : await networks(server.url);
 	const rows = [...(local?.rows ?? []), ...impaired.rows];
-	const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / GIB, 0)} GiB, Chromium ${execSync('chromium --version').toString().trim().split(' ')[1]}`;
-	const width = Math.max(...rows.map((r) => r[0].length));
-	console.log(`\nPairbeam benchmark, ${new Date().toISOString().slice(0, 10)}, ${machine}\n`);
-	console.log(`| ${'measure'.padEnd(width)} | figure | target |\n|---|---|---|`);
-	for (const [name, figure, target] of rows) console.log(`| ${name.padEnd(width)} | ${figure} | ${target} |`);
+	const machine = printTable(rows);
 	if (!only && local) {
 		const date = new Date().toISOString();
 		const results = { date, machine, quick, ...local.data, networks: impaired.results, rows };

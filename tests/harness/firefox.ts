@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { STAGING_DIR } from '../../src/lib/sinks/staging';
-import { openApp, waitForStatus, type Peer } from './browser';
+import { STAGING_DIR } from '../../src/lib/sinks/staging.ts';
+import { openApp, waitForStatus, type Peer } from './browser.ts';
 
 export interface FirefoxPeer {
 	browser: Browser;
@@ -25,6 +25,8 @@ export async function launchFirefox(): Promise<FirefoxPeer> {
 		browser: 'firefox',
 		executablePath: '/usr/bin/firefox-esr',
 		headless: true,
+		// A wait for a selector is one protocol call: the benchmark's 4 GiB takes longer than the 3 min default.
+		protocolTimeout: 30 * 60_000,
 		extraPrefsFirefox: {
 			'media.peerconnection.ice.loopback': true,
 			'media.navigator.streams.fake': true,
