@@ -1,8 +1,7 @@
 // What Firefox (no save pickers) keeps in memory while it saves: a folder of 2,000 files plus one large file,
 // just under MAX_STREAMED_BYTES, as one ZIP the service worker streams, and a 4 GiB file, over that limit,
 // staged in OPFS. Firefox held a streamed download in memory (docs/measurements.md). `--only=zip`.
-import { createHash } from 'node:crypto';
-import { createReadStream, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchPeer, peakSampler, pickFolder, confirmPeer, sendFiles } from '../tests/harness/browser.ts';
 import {
@@ -14,7 +13,7 @@ import {
 	openInFirefox,
 	type FirefoxPeer,
 } from '../tests/harness/firefox.ts';
-import { makeFile, makeTree } from '../tests/harness/files.ts';
+import { makeFile, makeTree, sha256OfFile } from '../tests/harness/files.ts';
 import { descendantsOf } from '../tests/harness/server.ts';
 import { listing, run, UNZIP, UNZIP_ENV } from '../tests/harness/unzip.ts';
 import { MAX_STREAMED_BYTES } from '../src/lib/sinks/streamed-limit.ts';
@@ -40,17 +39,6 @@ async function measured(
 	await work();
 	const ms = performance.now() - started;
 	return { peak: await sampler.stop(), ms };
-}
-
-/** SHA-256 (hex) of a file on disk, read as a stream. */
-function sha256OfFile(path: string): Promise<string> {
-	return new Promise((resolve, reject) => {
-		const hash = createHash('sha256');
-		createReadStream(path)
-			.on('data', (chunk) => hash.update(chunk))
-			.on('end', () => resolve(hash.digest('hex')))
-			.on('error', reject);
-	});
 }
 
 /** SHA-256 (hex) of one entry of a ZIP, as the real unzip extracts it to a pipe. */

@@ -2,8 +2,7 @@
 // files. Firefox has no save pickers, so what it receives streams through the service worker into one
 // download (a ZIP for several files), or, on a first visit before the worker controls the page, is staged
 // in OPFS and then downloaded.
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ElementHandle } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -30,7 +29,7 @@ import {
 	stagedFiles,
 	type FirefoxPeer,
 } from '../harness/firefox';
-import { makeDir, makeFile, makeTree, type TestFile } from '../harness/files';
+import { makeDir, makeFile, makeTree, sha256OfFile, type TestFile } from '../harness/files';
 import { unzipped } from '../harness/unzip';
 import { STAGING_DIR, stagingLock } from '../../src/lib/sinks/staging';
 
@@ -62,16 +61,6 @@ afterEach(async () => {
 	await firefox?.close();
 	await chromium?.close();
 });
-
-function sha256OfFile(path: string): Promise<string> {
-	return new Promise((resolve, reject) => {
-		const hash = createHash('sha256');
-		createReadStream(path)
-			.on('data', (chunk) => hash.update(chunk))
-			.on('end', () => resolve(hash.digest('hex')))
-			.on('error', reject);
-	});
-}
 
 describe('Firefox ESR with Chromium', () => {
 	it('Firefox sends 16 MiB to Chromium byte-identical', async () => {
