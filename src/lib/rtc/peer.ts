@@ -215,7 +215,10 @@ export class PeerConnection {
 					this.events.verified(code, this.device),
 				);
 			}
-			void this.relayed().then((relayed) => this.events.route(relayed));
+			// A connection closed under getStats has no route left to report (and must not raise an uncaught error).
+			void this.relayed()
+				.then((relayed) => this.events.route(relayed))
+				.catch(() => undefined);
 		} else if (state === 'disconnected') {
 			this.events.state('reconnecting');
 			// Only the offerer restarts ICE; a short grace lets a blip recover by itself first.
