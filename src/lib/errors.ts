@@ -2,6 +2,7 @@
 // Code that can fail returns or reports one of these instead of throwing raw exceptions at the UI.
 // Errors worded here are read in the language the user has chosen when they are shown (`localError`).
 import * as en from './paraglide/messages/en.js';
+import { MAX_NAME_BYTES, MAX_PATH_CHARS, MAX_PATH_SEGMENTS, shown, type PathProblem } from './protocol/paths';
 
 type Compiled = typeof en;
 /** The compiled messages of one language (every language's module has the same functions as English's). */
@@ -43,6 +44,43 @@ export function localError(message: (m: Messages) => string, hint: (m: Messages)
  * in an English sentence, or a Latin one in Arabic, keeps its characters in order (Unicode FSI … PDI).
  */
 export const isolate = (text: string): string => `\u2068${text}\u2069`;
+
+/** Why a path cannot be saved, in the words of `m`; the path and name shown printable and isolated. */
+export function pathReason(m: Messages, problem: PathProblem): string {
+	const path = isolate(shown(problem.path));
+	switch (problem.why) {
+		case 'empty':
+			return m.path_empty();
+		case 'too-long':
+			return m.path_too_long({ path, max: MAX_PATH_CHARS });
+		case 'absolute':
+			return m.path_absolute({ path });
+		case 'backslash':
+			return m.path_backslash({ path });
+		case 'control':
+			return m.path_control({ path });
+		case 'not-text':
+			return m.path_not_text({ path });
+		case 'format':
+			return m.path_format({ path });
+		case 'empty-name':
+			return m.path_empty_name({ path });
+		case 'climbs':
+			return m.path_climbs({ path });
+		case 'dot':
+			return m.path_dot({ path });
+		case 'reserved':
+			return m.path_reserved({ path, name: isolate(shown(problem.name)) });
+		case 'name-too-long':
+			return m.path_name_too_long({ path, max: MAX_NAME_BYTES });
+		case 'too-deep':
+			return m.path_too_deep({ path, max: MAX_PATH_SEGMENTS });
+		case 'not-its-name':
+			return m.path_not_its_name({ path, name: isolate(shown(problem.name)) });
+		case 'too-long-to-send':
+			return m.path_too_long_to_send({ path });
+	}
+}
 
 /** Names DOMExceptions from file and picker APIs in plain words. */
 export function fileError(error: unknown, fileName: string): UserError {

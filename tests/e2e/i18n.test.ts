@@ -89,6 +89,14 @@ describe('languages', () => {
 				expect(await receiver.page.evaluate(() => document.documentElement.dir)).toBe(
 					locale === 'ar' ? 'rtl' : 'ltr',
 				);
+				// The manifest an install would take its description from is the one in this language.
+				const manifest = await receiver.cdp.send('Page.getAppManifest');
+				expect(manifest.url).toBe(`${server.url}/manifest-${locale}.webmanifest`);
+				expect(manifest.errors).toEqual([]);
+				expect(JSON.parse(manifest.data ?? '{}')).toMatchObject({
+					description: text(locale, 'page_description'),
+					lang: locale,
+				});
 				const home = await clean(receiver);
 
 				await pair(receiver, sender, locale);

@@ -4,8 +4,13 @@ import {
 	MAX_PATH_CHARS,
 	MAX_PATH_SEGMENTS,
 	validatePath,
+	type PathProblem,
 } from '../../src/lib/protocol/paths';
+import { english, pathReason } from '../../src/lib/errors';
 import { PathAllocator, savePathSegments } from '../../src/lib/sinks/filename';
+
+/** The English reason for `problem`, without the isolation marks around the path and name. */
+const words = (problem: PathProblem): string => pathReason(english, problem).replace(/[\u2068\u2069]/g, '');
 
 const bytes = (text: string): number => new TextEncoder().encode(text).length;
 /** `count` segments of `length` characters each, joined by "/". */
@@ -71,35 +76,48 @@ describe('validatePath', () => {
 		['a lone surrogate', 'a/\uD800.txt', 'The path “a/[U+D800].txt” is not valid text.'],
 		['33 segments', segments(33, 1), 'has more than 32 parts.'],
 		['a 256-byte segment', `a/${'é'.repeat(128)}`, 'has a name longer than 255 bytes.'],
-		['4,097 characters', `${segments(16, 240)}/${'a'.repeat(241)}`, 'is longer than 4096 characters.'],
+		['4,097 characters', `${segments(16, 240)}/${'a'.repeat(241)}`, 'is longer than 4,096 characters.'],
 	])('refuses %s', (_name, path, reason) => {
 		const result = validatePath(path);
 		expect(result.ok).toBe(false);
-		if (!result.ok) expect(result.error.endsWith(reason)).toBe(true);
+		if (!result.ok) expect(words(result.error).endsWith(reason)).toBe(true);
+	});
+
+	it('gives the problem as a code with the whole path, and the name at fault', () => {
+		expect(validatePath('a/../b')).toEqual({ ok: false, error: { why: 'climbs', path: 'a/../b' } });
+		expect(validatePath('src/aux.c')).toEqual({
+			ok: false,
+			error: { why: 'reserved', path: 'src/aux.c', name: 'aux.c' },
+		});
 	});
 
 	it('shows a long path shortened in its reason', () => {
 		const result = validatePath(`${segments(16, 240)}/${'a'.repeat(241)}`);
-		expect(result).toEqual({
-			ok: false,
-			error: `The path “${'a'.repeat(60)}…” is longer than 4096 characters.`,
-		});
+		if (result.ok) throw new Error('accepted');
+		expect(words(result.error)).toBe(`The path “${'a'.repeat(60)}…” is longer than 4,096 characters.`);
 	});
 
 	it('shows a long reserved name shortened', () => {
 		const name = `con.${'x'.repeat(200)}`;
-		expect(validatePath(`a/${name}`)).toEqual({
-			ok: false,
-			error: `The path “a/${name.slice(0, 58)}…” uses “${name.slice(0, 60)}…”, a name Windows reserves.`,
-		});
+		const result = validatePath(`a/${name}`);
+		if (result.ok) throw new Error('accepted');
+		expect(words(result.error)).toBe(
+			`The path “a/${name.slice(0, 58)}…” uses “${name.slice(0, 60)}…”, a name Windows reserves.`,
+		);
 	});
 
 	it('shortens a reason by whole characters', () => {
 		const result = validatePath(`a${'😀'.repeat(70)}\u202E`);
-		expect(result).toEqual({
-			ok: false,
-			error: `The path “a${'😀'.repeat(59)}…” has an invisible formatting character.`,
-		});
+		if (result.ok) throw new Error('accepted');
+		expect(words(result.error)).toBe(
+			`The path “a${'😀'.repeat(59)}…” has an invisible formatting character.`,
+		);
+	});
+
+	it('isolates the path and the name in a reason, so their direction cannot reorder the sentence', () => {
+		expect(pathReason(english, { why: 'reserved', path: 'مجلد/con', name: 'con' })).toBe(
+			'The path “\u2068مجلد/con\u2069” uses “\u2068con\u2069”, a name Windows reserves.',
+		);
 	});
 
 	it.each([

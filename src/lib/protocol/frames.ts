@@ -1,7 +1,7 @@
 // The DataChannel wire format: one binary message per frame, a kind byte first, so file data needs no
 // base64 or JSON and the receiver can reject anything malformed before it touches a file or the UI.
 
-import { MAX_PATH_CHARS, shown, utf8Length, validatePath } from './paths';
+import { MAX_PATH_CHARS, utf8Length, validatePath, type PathProblem } from './paths';
 import { REMEMBER_MESSAGES, type RememberMessage } from './remember';
 import {
 	isObject,
@@ -213,16 +213,16 @@ export function parseControl(value: unknown): Result<ControlMessage, FrameError>
 }
 
 /**
- * Why an offer's paths cannot be saved, in plain words, or null when every one can: each file's path and
- * each empty folder's must pass `validatePath`, and a file's path must end in the name shown for it.
+ * Why an offer's paths cannot be saved, or null when every one can: each file's path and each empty
+ * folder's must pass `validatePath`, and a file's path must end in the name shown for it.
  */
-export function offerProblem(files: readonly FileMeta[], folders: readonly string[]): string | null {
+export function offerProblem(files: readonly FileMeta[], folders: readonly string[]): PathProblem | null {
 	for (const { name, path } of files) {
 		if (path === undefined) continue;
 		const names = validatePath(path);
 		if (!names.ok) return names.error;
 		if (names.value[names.value.length - 1] !== name) {
-			return `The path ${shown(path)} does not end in the file’s name ${shown(name)}.`;
+			return { why: 'not-its-name', path, name };
 		}
 	}
 	for (const path of folders) {
@@ -255,24 +255,15 @@ const offerMessage = (t: OfferMessage['t'], transfer: string, part: Offer): Offe
 /**
  * The frames an offer goes in, each within `limit` bytes: one `offer` when it fits, else `offer-part`s and a
  * last `offer`. Folders go first and files last, so the last frame always holds a file. The offer is
- * refused in plain words when it holds more than MAX_FILES files or MAX_FOLDERS folders, or a path too
- * long for one frame.
+ * refused when a path is too long for one frame; the caller has kept it within MAX_FILES files and
+ * MAX_FOLDERS folders (the hub refuses more in the user's words).
  */
 export function offerMessages(
 	transfer: string,
 	files: readonly FileMeta[],
 	folders: readonly string[],
 	limit: number,
-): Result<OfferMessage[], string> {
-	if (files.length > MAX_FILES) {
-		return { ok: false, error: `An offer may hold at most ${MAX_FILES.toLocaleString('en')} files.` };
-	}
-	if (folders.length > MAX_FOLDERS) {
-		return {
-			ok: false,
-			error: `An offer may hold at most ${MAX_FOLDERS.toLocaleString('en')} empty folders.`,
-		};
-	}
+): Result<OfferMessage[], PathProblem> {
 	const whole = offerMessage('offer', transfer, { files: [...files], folders: [...folders] });
 	if (controlFits(whole, limit)) return { ok: true, value: [whole] };
 	const room = Math.min(limit, MAX_FRAME_BYTES);
@@ -281,9 +272,9 @@ export function offerMessages(
 	const parts: Offer[] = [];
 	let part: Offer = { files: [], folders: [] };
 	let bytes = empty;
-	const add = (entry: FileMeta | string, path: string, into: (part: Offer) => void): string | null => {
+	const add = (entry: FileMeta | string, path: string, into: (part: Offer) => void): PathProblem | null => {
 		const size = utf8Length(JSON.stringify(entry)) + 1;
-		if (empty + size > room) return `The path ${shown(path)} is too long to send on this connection.`;
+		if (empty + size > room) return { why: 'too-long-to-send', path };
 		if (bytes + size > room) {
 			parts.push(part);
 			part = { files: [], folders: [] };

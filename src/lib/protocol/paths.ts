@@ -51,38 +51,60 @@ const hasFormat = (text: string): boolean =>
 export function shown(path: string): string {
 	const chars = [...path];
 	const short = chars.length > SHOWN_CHARS ? `${chars.slice(0, SHOWN_CHARS).join('')}…` : path;
-	const visible = short.replace(
+	return short.replace(
 		UNPRINTABLE,
 		(char) => `[U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}]`,
 	);
-	return `“${visible}”`;
 }
+
+/**
+ * Why a path cannot be saved, as a code the UI words in the language shown (transfer/path-words.ts):
+ * `path` is the whole path, `name` the part at fault where one is.
+ */
+export type PathProblem =
+	| {
+			why:
+				| 'empty'
+				| 'too-long'
+				| 'absolute'
+				| 'backslash'
+				| 'control'
+				| 'not-text'
+				| 'format'
+				| 'empty-name'
+				| 'climbs'
+				| 'dot'
+				| 'name-too-long'
+				| 'too-deep'
+				| 'too-long-to-send';
+			path: string;
+	  }
+	| { why: 'reserved' | 'not-its-name'; path: string; name: string };
+
+type UnnamedWhy = Exclude<PathProblem, { name: string }>['why'];
 
 /**
  * Checks a relative path of a file or folder as it comes from the other device: "/"-separated names, none
  * empty, "." or "..", none a Windows device name, no backslash, no control or invisible format character,
  * within MAX_PATH_SEGMENTS parts of MAX_NAME_BYTES each and MAX_PATH_CHARS in all. Gives the names.
  */
-export function validatePath(path: string): Result<string[], string> {
-	const refuse = (why: string): Result<string[], string> => ({
-		ok: false,
-		error: `The path ${shown(path)} ${why}`,
-	});
-	if (path.length === 0) return { ok: false, error: 'A path is empty.' };
-	if (path.length > MAX_PATH_CHARS) return refuse(`is longer than ${MAX_PATH_CHARS} characters.`);
-	if (ABSOLUTE.test(path)) return refuse('is absolute; it must be relative.');
-	if (path.includes('\\')) return refuse('has a backslash; folders are separated by “/”.');
-	if (CONTROL.test(path)) return refuse('has a control character.');
-	if (LONE_SURROGATE.test(path)) return refuse('is not valid text.');
-	if (hasFormat(path)) return refuse('has an invisible formatting character.');
+export function validatePath(path: string): Result<string[], PathProblem> {
+	const refuse = (why: UnnamedWhy): Result<string[], PathProblem> => ({ ok: false, error: { why, path } });
+	if (path.length === 0) return refuse('empty');
+	if (path.length > MAX_PATH_CHARS) return refuse('too-long');
+	if (ABSOLUTE.test(path)) return refuse('absolute');
+	if (path.includes('\\')) return refuse('backslash');
+	if (CONTROL.test(path)) return refuse('control');
+	if (LONE_SURROGATE.test(path)) return refuse('not-text');
+	if (hasFormat(path)) return refuse('format');
 	const names = path.split('/');
 	for (const name of names) {
-		if (name === '') return refuse('has an empty name between two “/”.');
-		if (name === '..') return refuse('leaves the chosen folder.');
-		if (name === '.') return refuse('has a “.” for a name.');
-		if (RESERVED.test(name)) return refuse(`uses ${shown(name)}, a name Windows reserves.`);
-		if (utf8Length(name) > MAX_NAME_BYTES) return refuse(`has a name longer than ${MAX_NAME_BYTES} bytes.`);
+		if (name === '') return refuse('empty-name');
+		if (name === '..') return refuse('climbs');
+		if (name === '.') return refuse('dot');
+		if (RESERVED.test(name)) return { ok: false, error: { why: 'reserved', path, name } };
+		if (utf8Length(name) > MAX_NAME_BYTES) return refuse('name-too-long');
 	}
-	if (names.length > MAX_PATH_SEGMENTS) return refuse(`has more than ${MAX_PATH_SEGMENTS} parts.`);
+	if (names.length > MAX_PATH_SEGMENTS) return refuse('too-deep');
 	return { ok: true, value: names };
 }

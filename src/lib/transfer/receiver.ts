@@ -1,8 +1,9 @@
 // Receives data frames in order, checks each 1 MiB block against the sender's SHA-256 before it is written,
 // batches verified blocks into ~4 MiB disk writes (one write per message cost a third of the speed), and
 // grants the sender credit only as writes complete, so memory stays flat. A damaged block is re-requested.
-import { fileError, isolate, localError, type UserError } from '../errors';
+import { fileError, isolate, localError, pathReason, type UserError } from '../errors';
 import type { CancelReason, ControlMessage, FileMeta, Offer } from '../protocol/frames';
+import type { PathProblem } from '../protocol/paths';
 import type { FileSink, SaveTarget } from '../sinks/sink';
 import { ChannelClosedError } from './channel';
 import { toBase64 } from '../protocol/base64';
@@ -177,13 +178,13 @@ export class IncomingTransfer extends Transfer {
 		});
 	}
 
-	/** The offer holds a path that cannot be saved (`reason`): it fails whole, and the sender is told why. */
-	refuse(reason: string): void {
+	/** The offer holds a path that cannot be saved (`problem`): it fails whole, and the sender is told why. */
+	refuse(problem: PathProblem): void {
 		this.failure = 'refused';
 		this.end(
 			'failed',
 			localError(
-				(m) => m.transfer_refused({ reason }),
+				(m) => m.transfer_refused({ reason: pathReason(m, problem) }),
 				(m) => m.transfer_refused_hint(),
 			),
 		);
@@ -316,7 +317,7 @@ export class IncomingTransfer extends Transfer {
 			return;
 		}
 		this.progressed(index, -length);
-		this.files[index].notice = `Block ${block + 1} arrived damaged and was sent again.`;
+		this.files[index].notice = { resentBlock: block + 1 };
 		this.awaitingRewind = true;
 		await this.consume(length);
 		await this.send({ t: 'rewind', transfer: this.id, index, offset: file.verified });

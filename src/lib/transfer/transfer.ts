@@ -1,7 +1,8 @@
 // What sending and receiving share: the per-file and total progress a screen shows, speed and ETA, and
 // the rules for when a transfer has ended. Sender and receiver extend it with their own half of the protocol.
-import { localError, type Messages, type UserError } from '../errors';
+import { localError, pathReason, type Messages, type UserError } from '../errors';
 import { encodeControl, type CancelReason, type ControlMessage, type FileMeta } from '../protocol/frames';
+import type { PathProblem } from '../protocol/paths';
 import type { FrameChannel } from './channel';
 import { SpeedMeter, etaSeconds } from './progress';
 import { isFinished, type FileStatus, type FileView, type TransferStatus, type TransferView } from './types';
@@ -35,10 +36,10 @@ export function peerFailure(reason: CancelReason): UserError | undefined {
 	return localError(message, hint);
 }
 
-/** Files that cannot be offered as they are (`reason`: the protocol's check, in English); nothing is sent. */
-export const unsendable = (reason: string): UserError =>
+/** Files that cannot be offered as they are (a path the receiver would refuse); nothing is sent. */
+export const unsendable = (problem: PathProblem): UserError =>
 	localError(
-		(m) => m.send_path_refused({ reason }),
+		(m) => m.send_path_refused({ reason: pathReason(m, problem) }),
 		(m) => m.transfer_rename_hint(),
 	);
 

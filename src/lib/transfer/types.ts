@@ -30,8 +30,8 @@ export interface FileView {
 	bytes: number;
 	status: FileStatus;
 	error?: UserError;
-	/** Something worth knowing that did not stop the file, e.g. a damaged block that was sent again. */
-	notice?: string;
+	/** Something worth knowing that did not stop the file: a damaged block (counted from 1) was sent again. */
+	notice?: { resentBlock: number };
 }
 
 export interface TransferView {

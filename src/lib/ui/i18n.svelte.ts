@@ -66,10 +66,11 @@ export const m = Object.fromEntries(
 
 const units = (): string[] => language.messages.size_units().split(' ');
 
-/** Sizes, speeds, time left and percentages in the language shown. */
+/** Sizes, speeds, time left, percentages and counts in the language shown. */
 export const format = {
 	bytes: (bytes: number): string => formatBytes(bytes, language.locale, units()),
 	speed: (bytesPerSecond: number): string => formatSpeed(bytesPerSecond, language.locale, units()),
 	duration: (seconds: number | null): string => formatDuration(seconds, language.locale),
 	percent: (share: number): string => formatPercent(share, language.locale),
+	count: (count: number): string => new Intl.NumberFormat(language.locale).format(count),
 };

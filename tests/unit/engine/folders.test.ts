@@ -148,19 +148,19 @@ describe('what a sender refuses to offer', () => {
 			'a path that leaves the folder',
 			[at('../x.txt', 1, 1)],
 			[],
-			'The path “../x.txt” leaves the chosen folder. Nothing was sent.',
+			'The path “\u2068../x.txt\u2069” leaves the chosen folder. Nothing was sent.',
 		],
 		[
 			'a reserved name',
 			[at('src/con/x.c', 1, 1)],
 			[],
-			'The path “src/con/x.c” uses “con”, a name Windows reserves. Nothing was sent.',
+			'The path “\u2068src/con/x.c\u2069” uses “\u2068con\u2069”, a name Windows reserves. Nothing was sent.',
 		],
 		[
 			'a hostile empty folder',
 			[at('a/x.txt', 1, 1)],
 			['a/../../b'],
-			'The path “a/../../b” leaves the chosen folder. Nothing was sent.',
+			'The path “\u2068a/../../b\u2069” leaves the chosen folder. Nothing was sent.',
 		],
 	])('%s, in plain words, and offers nothing', async (_name, files, folders, message) => {
 		const peers = new Pairing();
@@ -200,7 +200,7 @@ describe('an offer with a path that cannot be saved', () => {
 			files: [{ status: 'failed' }, { status: 'failed' }],
 		});
 		expect(refused.error?.message).toBe(
-			'The offered files were refused. The path “ok/../../b.txt” leaves the chosen folder.',
+			'The offered files were refused. The path “\u2068ok/../../b.txt\u2069” leaves the chosen folder.',
 		);
 		expect(isPlainError(refused.error)).toBe(true);
 		await quiet(pair);

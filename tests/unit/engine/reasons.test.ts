@@ -201,6 +201,26 @@ describe('engine errors read in the language shown', () => {
 		);
 	});
 
+	it('a path the sender will not offer, worded in German, its path isolated', () => {
+		const { peer } = facing();
+		const refused = peer.hub.send([{ ...patternSource('aux.c', 1), path: 'src/aux.c' }]);
+		inGerman();
+		expect(refused?.message).toBe(
+			`Der Pfad „${isolate('src/aux.c')}“ verwendet „${isolate('aux.c')}“, einen Namen, den Windows reserviert. Es wurde nichts gesendet.`,
+		);
+	});
+
+	it('a path the receiver refuses, worded in German, the path shortened and isolated', async () => {
+		const { peer, remote } = facing();
+		const deep = `${'d/'.repeat(32)}x.bin`;
+		remote.control({ t: 'offer', transfer: 'tx', files: [{ ...meta('x.bin', 1), path: deep }] });
+		await until(() => peer.hub.findIncoming('tx')?.status === 'failed', 'the refusal');
+		inGerman();
+		expect(peer.hub.findIncoming('tx')?.error?.message).toBe(
+			`Die angebotenen Dateien wurden abgelehnt. Der Pfad „${isolate(`${'d/'.repeat(30)}…`)}“ hat mehr als 32 Teile.`,
+		);
+	});
+
 	it('a count with its plural and the reader’s digits, in German', () => {
 		const { peer } = facing();
 		const refused = peer.hub.send(Array<FileSource>(MAX_FILES + 1).fill(patternSource('a', 0)));

@@ -195,7 +195,7 @@ describe('integrity', () => {
 		expect(damaged).toBe(2);
 		expect(peers.incoming.files[0]).toMatchObject({
 			status: 'done',
-			notice: 'Block 2 arrived damaged and was sent again.',
+			notice: { resentBlock: 2 },
 		});
 		expect(target.sinks[0].sha256()).toBe(patternSha256(size, 5));
 		expect(target.sinks[0].written).toBe(size);
