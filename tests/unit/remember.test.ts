@@ -34,13 +34,13 @@ function pair(gates = { host: true, guest: true }) {
 
 /** The message a step sends; fails the test when it sends none. */
 function sent(step: Step): Exclude<RememberMessage, { t: 'forget' }> {
-	if (!step.send) throw new Error(`expected a message, got none (${step.notice})`);
+	if (!step.send) throw new Error(`expected a message, got none (${step.notice?.code})`);
 	return step.send;
 }
 
 /** The step's agreement; fails the test when there is none. */
 function agreed(step: Step): Agreement {
-	if (!step.agreed) throw new Error(`expected an agreement, got none (${step.notice})`);
+	if (!step.agreed) throw new Error(`expected an agreement, got none (${step.notice?.code})`);
 	return step.agreed;
 }
 
@@ -117,7 +117,7 @@ describe('the remember handshake', () => {
 		expect(no).toEqual({ send: { t: 'remember-decline' } });
 		expect(guest.state).toEqual({ phase: 'idle' });
 		expect(host.receive(sent(no), NOW)).toEqual({
-			notice: 'The other device did not agree to remember this one. Nothing was stored.',
+			notice: { code: 'declined' },
 		});
 		expect(host.state).toEqual({ phase: 'idle' });
 		const second = sent(host.remember('Laptop', NOW));
@@ -128,25 +128,22 @@ describe('the remember handshake', () => {
 	it('refuses to ask before this device confirmed the code, and asks once it did', () => {
 		const gates = { host: false, guest: true };
 		const { host } = pair(gates);
-		expect(host.remember('Laptop', NOW)).toEqual({
-			notice: 'Check that both devices show the same code and confirm it before remembering this device.',
-		});
+		expect(host.remember('Laptop', NOW)).toEqual({ notice: { code: 'confirm-first' } });
 		expect(host.state).toEqual({ phase: 'idle' });
 		gates.host = true;
 		expect(sent(host.remember('Laptop', NOW)).t).toBe('remember-request');
 	});
 
-	it('declines a request that comes before this device confirmed the code', () => {
-		const { host, guest } = pair({ host: false, guest: true });
-		const step = host.receive(sent(guest.remember('Phone', NOW)), NOW);
-		expect(step).toEqual({
-			send: { t: 'remember-decline' },
-			notice:
-				'“Phone” asked to remember this device before you confirmed its code, so it was refused. Nothing was stored.',
-		});
-		expect(host.state).toEqual({ phase: 'idle' });
-		expect(guest.receive(sent(step), NOW).agreed).toBeUndefined();
-		expect(guest.state).toEqual({ phase: 'idle' });
+	it('holds a request that comes before this device confirmed the code: Allow waits for the confirmation', () => {
+		const gates = { host: false, guest: true };
+		const { host, guest } = pair(gates);
+		expect(host.receive(sent(guest.remember('Phone', NOW)), NOW)).toEqual({});
+		expect(host.state).toEqual({ phase: 'asked', name: 'Phone' });
+		expect(host.allow('Laptop', NOW)).toEqual({ notice: { code: 'confirm-first' } });
+		expect(host.remember('Laptop', NOW)).toEqual({ notice: { code: 'confirm-first' } });
+		expect(host.state).toEqual({ phase: 'asked', name: 'Phone' });
+		gates.host = true;
+		agreed(guest.receive(sent(host.allow('Laptop', NOW)), NOW));
 	});
 
 	it('asks its gate at every step: a device that took the other seat since is not confirmed', () => {
@@ -156,15 +153,16 @@ describe('the remember handshake', () => {
 		host.closed();
 		guest.closed();
 		gates.guest = false;
-		expect(guest.receive(request, NOW).send).toEqual({ t: 'remember-decline' });
-		expect(guest.state).toEqual({ phase: 'idle' });
+		guest.receive(request, NOW);
+		expect(guest.allow('Phone', NOW)).toEqual({ notice: { code: 'confirm-first' } });
+		expect(guest.state).toEqual({ phase: 'asked', name: 'Laptop' });
 	});
 
 	it('stores nothing when the channel closes while asking or asked', () => {
 		const { host, guest } = pair();
 		const request = host.remember('Laptop', NOW);
 		guest.receive(sent(request), NOW);
-		const closed = 'The connection closed before both devices agreed. Nothing was stored.';
+		const closed = { code: 'closed' };
 		expect(host.closed()).toEqual({ notice: closed });
 		expect(guest.closed()).toEqual({ notice: closed });
 		expect(host.state).toEqual({ phase: 'idle' });
@@ -177,27 +175,27 @@ describe('the remember handshake', () => {
 		const { host, guest } = pair();
 		const nonce = Buffer.alloc(32, 1).toString('base64');
 		expect(host.receive({ t: 'remember-accept', name: 'Phone', nonce }, NOW)).toEqual({
-			notice: 'The other device answered a question this device did not ask; it was ignored.',
+			notice: { code: 'unasked-answer' },
 		});
 		expect(host.receive({ t: 'remember-decline' }, NOW)).toEqual({
-			notice: 'The other device answered a question this device did not ask; it was ignored.',
+			notice: { code: 'unasked-answer' },
 		});
 		expect(host.state).toEqual({ phase: 'idle' });
 		const request = sent(host.remember('Laptop', NOW));
 		expect(host.remember('Laptop', NOW)).toEqual({
-			notice: 'Waiting for the other device to answer.',
+			notice: { code: 'waiting' },
 		});
 		guest.receive(request, NOW);
 		expect(guest.receive(request, NOW)).toEqual({
-			notice: 'The other device asked again before this one answered; it was ignored.',
+			notice: { code: 'asked-twice' },
 		});
 		expect(guest.state).toEqual({ phase: 'asked', name: 'Laptop' });
-		expect(host.allow('Laptop', NOW)).toEqual({ notice: 'The other device has not asked anything.' });
-		expect(host.notNow()).toEqual({ notice: 'The other device has not asked anything.' });
+		expect(host.allow('Laptop', NOW)).toEqual({ notice: { code: 'not-asked' } });
+		expect(host.notNow()).toEqual({ notice: { code: 'not-asked' } });
 		const accept = sent(guest.allow('Phone', NOW));
 		agreed(host.receive(accept, NOW));
 		expect(host.receive(accept, NOW)).toEqual({
-			notice: 'The other device answered a question this device did not ask; it was ignored.',
+			notice: { code: 'unasked-answer' },
 		});
 	});
 
@@ -206,10 +204,10 @@ describe('the remember handshake', () => {
 		const request = sent(host.remember('Laptop', NOW));
 		guest.receive(request, NOW);
 		host.receive(sent(guest.allow('Phone', NOW)), NOW);
-		expect(host.remember('Laptop', NOW)).toEqual({ notice: 'These devices already remember each other.' });
+		expect(host.remember('Laptop', NOW)).toEqual({ notice: { code: 'already' } });
 		expect(guest.receive(request, NOW)).toEqual({
 			send: { t: 'remember-decline' },
-			notice: 'These devices already remember each other.',
+			notice: { code: 'already' },
 		});
 		expect(host.closed()).toEqual({});
 		expect(host.state).toEqual({ phase: 'remembered', name: 'Phone' });
@@ -219,12 +217,12 @@ describe('the remember handshake', () => {
 		const { host, guest } = pair();
 		const request = sent(host.remember('  My\u202E\nlaptop ', NOW));
 		expect(request).toMatchObject({ name: 'My laptop' });
-		expect(guest.allow('\u200B \n', NOW)).toEqual({ notice: 'The other device has not asked anything.' });
+		expect(guest.allow('\u200B \n', NOW)).toEqual({ notice: { code: 'not-asked' } });
 		guest.receive(request, NOW);
 		expect(guest.allow('\u200B \n', NOW)).toEqual({
-			notice: 'Give this device a name before remembering it.',
+			notice: { code: 'name-needed' },
 		});
 		expect(guest.state).toEqual({ phase: 'asked', name: 'My laptop' });
-		expect(host.notNow()).toEqual({ notice: 'The other device has not asked anything.' });
+		expect(host.notNow()).toEqual({ notice: { code: 'not-asked' } });
 	});
 });

@@ -19,6 +19,7 @@ import {
 } from '../../src/lib/protocol/signaling';
 import { sha256Hex } from '../../worker/digest';
 import { handleRegisterPairing } from '../../worker/pairings';
+import { forgetPairing, registerPairing } from '../../src/lib/session/api';
 import { api, Client, freshIp, postSession, relaysBothWays, type Joined } from './client';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -317,6 +318,42 @@ describe('forgetting a pairing', () => {
 		const host = await seat(pairing, 'host');
 		expect(host.hello.role).toBe('host');
 		host.client.close();
+	});
+});
+
+describe('the app’s calls (session/api.ts) against this Worker', () => {
+	/** The app's fetch, as a page of this site from one client address sends it. */
+	const ip = freshIp();
+	const page: typeof fetch = (input, init) =>
+		api(String(input), {
+			...init,
+			headers: { ...(init?.headers as Record<string, string>), 'CF-Connecting-IP': ip },
+		});
+
+	it('registers a pairing (either device first, then the other), and forgets it from both', async () => {
+		const pairing = await derived();
+		expect(await registerPairing(registration(pairing), page)).toBeNull();
+		expect(await registerPairing(registration(pairing), page)).toBeNull();
+		const host = await seat(pairing, 'host');
+		expect(host.hello.role).toBe('host');
+		host.client.close();
+		expect(await forgetPairing(pairing.roomId, pairing.tokens.host, page)).toBeNull();
+		expect(await forgetPairing(pairing.roomId, pairing.tokens.guest, page)).toBeNull();
+		expect((await upgrade(pairing.roomId)).status).toBe(404);
+		// Forgotten already: nothing left to do, so no error.
+		expect(await forgetPairing(pairing.roomId, pairing.tokens.guest, page)).toBeNull();
+	});
+
+	it('says in plain words why the server refused, with its reason', async () => {
+		const pairing = await registered();
+		const other = await derived();
+		const taken = await registerPairing({ ...registration(other), id: pairing.roomId }, page);
+		expect(taken?.message).toBe(
+			'This device could not register the pairing with the server. This pairing id is taken by other tokens, or was forgotten',
+		);
+		expect(taken?.hint).toBe('Nothing was stored on this device. Try again in a moment.');
+		const wrong = await forgetPairing(pairing.roomId, other.tokens.host, page);
+		expect(wrong?.message).toBe('The server could not forget this pairing. Wrong token for this pairing');
 	});
 });
 

@@ -9,7 +9,8 @@ export interface PlatformData {
 	userAgentData?: {
 		brands: readonly { brand: string; version: string }[];
 		platform: string;
-		mobile: boolean;
+		/** Absent from some typings of `navigator`; Chromium always sets it. */
+		mobile?: boolean;
 	} | null;
 	/** An iPad's Safari says it is a Mac; a Mac has no touch screen. */
 	maxTouchPoints?: number;
@@ -65,7 +66,9 @@ export function defaultDeviceName(data: PlatformData): string {
 		BROWSERS.find(([token]) => token.test(data.userAgent))?.[1] ??
 		null;
 	const hinted =
-		hints?.platform === 'Android' ? android(hints.mobile) : HINT_PLATFORMS.get(hints?.platform ?? '');
+		hints?.platform === 'Android'
+			? android(hints.mobile !== false)
+			: HINT_PLATFORMS.get(hints?.platform ?? '');
 	const platform = hinted ?? platformFromString(data.userAgent, data.maxTouchPoints ?? 0);
 	if (platform === null) return cleanDeviceName(browser ?? 'Unknown device');
 	return cleanDeviceName(`${browser ?? 'Browser'} on ${platform}`);

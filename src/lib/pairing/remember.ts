@@ -49,17 +49,34 @@ export interface Agreement extends PairingSession {
 	createdAt: number;
 }
 
+/**
+ * What the user is told, as a code the UI words in the language shown: `waiting` for an answer, `already`
+ * remembered, `confirm-first` the code, `name-needed`, `not-asked` (nothing to allow), `unasked-answer`
+ * and `asked-twice` (ignored), `declined` by the other, `closed` before both agreed.
+ */
+export const REMEMBER_NOTICES = [
+	'waiting',
+	'already',
+	'confirm-first',
+	'name-needed',
+	'not-asked',
+	'unasked-answer',
+	'asked-twice',
+	'declined',
+	'closed',
+] as const;
+
+export type RememberNotice = { code: (typeof REMEMBER_NOTICES)[number] };
+
 /** What the UI does after a tap, a message or a close: send, store, or tell the user (each when present). */
 export interface Step {
 	send?: HandshakeMessage;
 	agreed?: Agreement;
-	notice?: string;
+	notice?: RememberNotice;
 }
 
 const DECLINE: HandshakeMessage = { t: 'remember-decline' };
-const NOT_ASKED = 'The other device has not asked anything.';
-const UNASKED_ANSWER = 'The other device answered a question this device did not ask; it was ignored.';
-const ALREADY = 'These devices already remember each other.';
+const tell = (code: RememberNotice['code']): Step => ({ notice: { code } });
 
 /** The state with the nonce a pending question holds: this device's while it asks, the other's while asked. */
 type Pending =
@@ -83,26 +100,23 @@ export class RememberHandshake {
 	/** The user tapped "Remember this device", this device being called `name`. */
 	remember(name: string, now: number): Step {
 		if (this.#state.phase === 'asked') return this.allow(name, now);
-		if (this.#state.phase === 'requesting') return { notice: 'Waiting for the other device to answer.' };
-		if (this.#state.phase === 'remembered') return { notice: ALREADY };
-		if (!this.context.confirmed()) {
-			return {
-				notice: 'Check that both devices show the same code and confirm it before remembering this device.',
-			};
-		}
+		if (this.#state.phase === 'requesting') return tell('waiting');
+		if (this.#state.phase === 'remembered') return tell('already');
+		if (!this.context.confirmed()) return tell('confirm-first');
 		const own = cleanDeviceName(name);
-		if (own === '') return { notice: 'Give this device a name before remembering it.' };
+		if (own === '') return tell('name-needed');
 		const mine = pairingNonce();
 		this.#state = { phase: 'requesting', mine };
 		return { send: { t: 'remember-request', name: own, nonce: toBase64(mine) } };
 	}
 
-	/** The user tapped Allow on the other device's question. */
+	/** The user tapped Allow on the other device's question (having confirmed its code). */
 	allow(name: string, now: number): Step {
 		const state = this.#state;
-		if (state.phase !== 'asked') return { notice: NOT_ASKED };
+		if (state.phase !== 'asked') return tell('not-asked');
+		if (!this.context.confirmed()) return tell('confirm-first');
 		const own = cleanDeviceName(name);
-		if (own === '') return { notice: 'Give this device a name before remembering it.' };
+		if (own === '') return tell('name-needed');
 		const mine = pairingNonce();
 		return {
 			send: { t: 'remember-accept', name: own, nonce: toBase64(mine) },
@@ -112,7 +126,7 @@ export class RememberHandshake {
 
 	/** The user tapped Not now. */
 	notNow(): Step {
-		if (this.#state.phase !== 'asked') return { notice: NOT_ASKED };
+		if (this.#state.phase !== 'asked') return tell('not-asked');
 		this.#state = { phase: 'idle' };
 		return { send: DECLINE };
 	}
@@ -121,35 +135,28 @@ export class RememberHandshake {
 	receive(message: HandshakeMessage, now: number): Step {
 		if (message.t === 'remember-request') return this.#asked(message.name, fromBase64(message.nonce), now);
 		const state = this.#state;
-		if (state.phase !== 'requesting') return { notice: UNASKED_ANSWER };
+		if (state.phase !== 'requesting') return tell('unasked-answer');
 		if (message.t === 'remember-accept') {
 			return { agreed: this.#agree(message.name, state.mine, fromBase64(message.nonce), now) };
 		}
 		this.#state = { phase: 'idle' };
-		return { notice: 'The other device did not agree to remember this one. Nothing was stored.' };
+		return tell('declined');
 	}
 
 	/** The DataChannel closed: a question not yet answered ends with nothing stored. */
 	closed(): Step {
 		if (this.#state.phase !== 'requesting' && this.#state.phase !== 'asked') return {};
 		this.#state = { phase: 'idle' };
-		return { notice: 'The connection closed before both devices agreed. Nothing was stored.' };
+		return tell('closed');
 	}
 
 	#asked(name: string, theirs: Uint8Array, now: number): Step {
 		const state = this.#state;
-		if (state.phase === 'asked') {
-			return { notice: 'The other device asked again before this one answered; it was ignored.' };
-		}
-		if (state.phase === 'remembered') return { send: DECLINE, notice: ALREADY };
+		if (state.phase === 'asked') return tell('asked-twice');
+		if (state.phase === 'remembered') return { send: DECLINE, notice: { code: 'already' } };
 		// Both tapped at once: each request is the other's yes, and each side has both nonces.
 		if (state.phase === 'requesting') return { agreed: this.#agree(name, state.mine, theirs, now) };
-		if (!this.context.confirmed()) {
-			return {
-				send: DECLINE,
-				notice: `“${name}” asked to remember this device before you confirmed its code, so it was refused. Nothing was stored.`,
-			};
-		}
+		// Asked before this user confirmed the code: the question waits; Allow needs the code confirmed first.
 		this.#state = { phase: 'asked', name, theirs };
 		return {};
 	}

@@ -3,6 +3,13 @@
 // send gate, which lets nothing out before the user confirmed the device by its verification code.
 // The UI only sees `state`, `error`, the verification code, what waits for confirmation and the transfer views.
 import { isolate, localError, peerGone, type UserError } from '../errors';
+import {
+	RememberHandshake,
+	type Agreement,
+	type RememberNotice,
+	type RememberState,
+	type Step,
+} from '../pairing/remember';
 import type { Offer, PeerMessage } from '../protocol/frames';
 import {
 	MAX_LANES,
@@ -52,6 +59,8 @@ const CERTIFICATE: EcKeyGenParams = { name: 'ECDSA', namedCurve: 'P-256' };
 export interface ConnectionEvents {
 	changed(): void;
 	text(text: string): void;
+	/** Both devices agreed to remember each other: derive, store and register the pairing. */
+	remembered(agreement: Agreement): void;
 }
 
 /** Something the user asked to send: a file, a folder that holds nothing (by its path), or a text message. */
@@ -93,6 +102,10 @@ export class Connection {
 	relayed = false;
 	private connectTimer: ReturnType<typeof setTimeout> | undefined;
 	private graceTimer: ReturnType<typeof setTimeout> | undefined;
+	/** The remember handshake of a QR session, once this device knows its seat; none in a pairing's room. */
+	private handshake: RememberHandshake | null = null;
+	/** What the handshake last told the user, until the next step. */
+	rememberNotice: RememberNotice | null = null;
 
 	constructor(
 		private readonly meeting: Meeting,
@@ -184,6 +197,26 @@ export class Connection {
 		this.events.changed();
 	}
 
+	/** Where the remember handshake stands; null where there is nothing to remember (a pairing's own room). */
+	get rememberState(): RememberState | null {
+		return this.handshake?.state ?? null;
+	}
+
+	/** The user tapped "Remember this device" (which is Allow when the other device asked); `name` is this device's. */
+	remember(name: string): void {
+		if (this.handshake) this.take(this.handshake.remember(name, Date.now()));
+	}
+
+	/** The user allowed the other device's request to remember this one. */
+	allowRemember(name: string): void {
+		if (this.handshake) this.take(this.handshake.allow(name, Date.now()));
+	}
+
+	/** The user answered the other device's request with Not now. */
+	notNow(): void {
+		if (this.handshake) this.take(this.handshake.notNow());
+	}
+
 	/** The browser says it is online again: try the server now instead of waiting for the backoff. */
 	online(): void {
 		this.signaling.retryNow();
@@ -245,6 +278,13 @@ export class Connection {
 		switch (message.type) {
 			case 'joined':
 				this.role = message.role;
+				if (this.meeting.session && !this.handshake) {
+					this.handshake = new RememberHandshake({
+						...this.meeting.session,
+						role: message.role,
+						confirmed: () => this.gate.confirmed,
+					});
+				}
 				this.iceServers = message.iceServers;
 				this.iceTransportPolicy = message.iceTransportPolicy;
 				this.peerPresent = message.peerPresent;
@@ -292,14 +332,24 @@ export class Connection {
 	}
 
 	/**
-	 * Text goes to the screen. This build shows no "Remember this device" yet, so a request to remember is
-	 * answered no (the other device then says nothing was stored); other remember steps need a request first.
+	 * Text goes to the screen, remember steps to the handshake. In a pairing's own room the devices already
+	 * remember each other, so a request there is answered no.
 	 */
 	private onPeerMessage(message: PeerMessage): void {
 		if (message.t === 'text') return this.events.text(message.text);
-		if (message.t === 'remember-request') {
-			this.hub.sendMessage({ t: 'remember-decline' }).catch(() => undefined);
+		if (message.t === 'forget') return;
+		if (this.handshake) return this.take(this.handshake.receive(message, Date.now()));
+		if (message.t === 'remember-request') this.take({ send: { t: 'remember-decline' } });
+	}
+
+	/** Does what a handshake step says: sends its message, hands on an agreement, shows its notice. */
+	private take(step: Step): void {
+		if (step.send) {
+			this.hub.sendMessage(step.send).catch(() => this.take(this.handshake?.closed() ?? {}));
 		}
+		if (step.agreed) this.events.remembered(step.agreed);
+		this.rememberNotice = step.notice ?? null;
+		this.events.changed();
 	}
 
 	private onSignal(data: SignalData): void {
@@ -423,6 +473,7 @@ export class Connection {
 		this.port = null;
 		this.authenticated = null;
 		this.gate.disconnected();
+		if (peer && this.handshake) this.take(this.handshake.closed());
 		peer?.close();
 	}
 }

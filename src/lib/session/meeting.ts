@@ -12,6 +12,8 @@ export interface Meeting {
 	readonly token: string;
 	/** The SDP-signing and verification-code keys both devices hold. */
 	keys(): Promise<PairingKeys>;
+	/** A QR session's KEY and id, from which two devices may derive a pairing to remember; absent in a pairing's room. */
+	readonly session?: { key: string; sessionId: string };
 }
 
 /** The room of a QR session: its keys come from the link's KEY, bound to the session id. */
@@ -20,6 +22,7 @@ export function sessionMeeting(link: PairingLink): Meeting {
 		socketPath: `/api/sessions/${link.id}/ws`,
 		token: link.token,
 		keys: () => deriveKeys(link.key, link.id),
+		session: { key: link.key, sessionId: link.id },
 	};
 }
 

@@ -1,6 +1,7 @@
 // The one place UI state lives: screens read these runes, buttons call these methods. Transfer progress
 // is copied from the engine at most every 200 ms, so a 30 MB/s stream does not re-render per chunk.
 import { localError, type UserError } from '../errors';
+import type { RememberNotice, RememberState } from '../pairing/remember';
 import type { Offer } from '../protocol/frames';
 import { requestSession } from '../session/api';
 import { Connection, inFolder, type ConnectionState } from '../session/connection';
@@ -12,6 +13,7 @@ import type { SaveTarget } from '../sinks/sink';
 import { startStreamedDownload, streamedDownload } from '../sinks/streamed-download';
 import { isFinished, type FileSource, type TransferView } from '../transfer/types';
 import { m } from './i18n.svelte';
+import { RememberedDevices } from './remembered.svelte';
 import { WakeLock } from './wake-lock';
 
 export type Screen = 'home' | 'session';
@@ -61,6 +63,12 @@ export class AppState {
 	confirmed = $state(false);
 	texts = $state.raw<string[]>([]);
 	announcement = $state('');
+	/** Where remembering the connected device stands (null: nothing to remember here), and what it last said. */
+	rememberState = $state.raw<RememberState | null>(null);
+	rememberNotice = $state.raw<RememberNotice | null>(null);
+	/** Registering or storing the agreed pairing failed: nothing was kept on this device. */
+	rememberProblem = $state.raw<UserError | null>(null);
+	readonly devices = new RememberedDevices();
 	private session: Connection | null = null;
 	private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 	private readonly wakeLock = new WakeLock();
@@ -182,6 +190,27 @@ export class AppState {
 		this.session?.cancel(id, index);
 	}
 
+	/**
+	 * "Remember this device" (Allow, when the other device asked first); with `code`, the user first confirms
+	 * the device showing it, as they would before sending.
+	 */
+	remember(code?: string): void {
+		if (code !== undefined) this.confirm(code);
+		this.rememberProblem = null;
+		this.session?.remember(this.devices.name);
+		this.refresh();
+	}
+
+	allowRemember(): void {
+		this.session?.allowRemember(this.devices.name);
+		this.refresh();
+	}
+
+	notNow(): void {
+		this.session?.notNow();
+		this.refresh();
+	}
+
 	sendText(text: string): void {
 		this.session?.sendText(text);
 		this.refresh();
@@ -198,6 +227,9 @@ export class AppState {
 		this.session?.close();
 		this.session = null;
 		this.heldTexts = [];
+		this.rememberState = null;
+		this.rememberNotice = null;
+		this.rememberProblem = null;
 		this.confirmCode = null;
 		this.confirmed = false;
 		this.link = null;
@@ -218,6 +250,12 @@ export class AppState {
 			text: (text) => {
 				this.texts = [...this.texts, text];
 				this.announce(m.announce_text());
+			},
+			remembered: (agreement) => {
+				void this.devices.add(agreement).then((problem) => {
+					this.rememberProblem = problem;
+					if (!problem) this.announce(m.remember_done({ name: agreement.name }));
+				});
 			},
 		});
 		this.session = session;
@@ -257,6 +295,8 @@ export class AppState {
 		this.queuedFolders = session.heldFolders;
 		this.heldTexts = session.heldTexts;
 		this.confirmed = session.confirmed;
+		this.rememberState = session.rememberState;
+		this.rememberNotice = session.rememberNotice;
 		const waiting = this.queued.length > 0 || this.queuedFolders.length > 0 || this.heldTexts.length > 0;
 		const confirmCode = waiting ? session.awaitingConfirmation : null;
 		if (before !== 'connected' && session.state === 'connected') this.announce(m.announce_connected());

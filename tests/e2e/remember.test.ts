@@ -1,0 +1,133 @@
+// Pair once, then remember: after a pairing by QR code one device asks to remember the other, the other
+// allows, and only then do both keep the same pairing (IndexedDB), registered with the server by its id.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../harness/server';
+import { launchPeer, openApp, pairPeers, type Peer } from '../harness/browser';
+
+interface Stored {
+	id: string;
+	name: string;
+	secret: string;
+	role: string;
+}
+
+let server: RunningServer;
+let receiver: Peer;
+let sender: Peer;
+
+beforeAll(async () => {
+	server = await startServer({ skipBuild: true, vars: { STUN_URLS: '' } });
+});
+
+afterAll(async () => {
+	await server?.stop();
+});
+
+beforeEach(async () => {
+	receiver = await launchPeer(server.url);
+	sender = await launchPeer(server.url);
+});
+
+afterEach(async () => {
+	await receiver?.close();
+	await sender?.close();
+});
+
+/** What the page keeps in IndexedDB; reads nothing (and creates nothing) where the app made no database. */
+const storedPairings = (peer: Peer): Promise<Stored[]> =>
+	peer.page.evaluate(async () => {
+		if (!(await indexedDB.databases()).some((db) => db.name === 'pairbeam')) return [];
+		return new Promise<Stored[]>((resolve, reject) => {
+			const open = indexedDB.open('pairbeam');
+			open.onerror = () => reject(open.error);
+			open.onsuccess = () => {
+				const db = open.result;
+				const all = db.transaction('pairings').objectStore('pairings').getAll();
+				all.onerror = () => reject(all.error);
+				all.onsuccess = () => {
+					db.close();
+					resolve(all.result as Stored[]);
+				};
+			};
+		});
+	});
+
+/** Names the device on its home screen, as a user does in the name field. */
+async function nameDevice(peer: Peer, name: string): Promise<void> {
+	await openApp(peer.page, server.url);
+	await peer.page.getByLabel('This device’s name').fill(name);
+	await peer.page.getByLabel('This device’s name').press('Tab');
+}
+
+const phase = (peer: Peer, value: string) =>
+	peer.page.locator(`[data-testid="remember"][data-phase="${value}"]`).waitFor();
+
+/** The button that confirms the other device by its code and remembers it (or allows its request). */
+async function rememberByCode(peer: Peer): Promise<void> {
+	const code = await peer.page.getByTestId('verification-code').textContent();
+	await peer.page.getByRole('button', { name: `Remember the device showing ${code}` }).click();
+}
+
+describe('remembering a device', () => {
+	it('keeps the same pairing on both only once both agreed, registered with the server; Forget removes it', async () => {
+		await nameDevice(receiver, 'Laptop');
+		await nameDevice(sender, 'Phone');
+		await pairPeers(receiver, sender, server.url);
+
+		await rememberByCode(receiver);
+		await phase(sender, 'asked');
+		expect(await sender.page.getByTestId('remember').textContent()).toContain(
+			'“\u2068Laptop\u2069” wants to remember this device.',
+		);
+		// Asking stores nothing, on either side.
+		expect(await storedPairings(receiver)).toEqual([]);
+		expect(await storedPairings(sender)).toEqual([]);
+
+		await rememberByCode(sender);
+		await phase(sender, 'remembered');
+		await phase(receiver, 'remembered');
+		await expect.poll(async () => (await storedPairings(receiver)).length, { timeout: 10_000 }).toBe(1);
+		await expect.poll(async () => (await storedPairings(sender)).length, { timeout: 10_000 }).toBe(1);
+		const [onReceiver] = await storedPairings(receiver);
+		const [onSender] = await storedPairings(sender);
+		expect(onReceiver).toMatchObject({ name: 'Phone', role: 'host' });
+		expect(onSender).toMatchObject({ name: 'Laptop', role: 'guest' });
+		expect(onReceiver.id).toBe(onSender.id);
+		expect(onReceiver.secret).toBe(onSender.secret);
+		expect(await receiver.page.getByTestId('remember').textContent()).toContain(
+			'These devices remember each other: “\u2068Phone\u2069” is now on your home screen.',
+		);
+
+		// The server has a room under that id, taken by the devices' own tokens.
+		const taken = await fetch(`${server.url}/api/pairings`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json', Origin: server.url },
+			body: JSON.stringify({ id: onReceiver.id, hostToken: 'h'.repeat(32), guestToken: 'g'.repeat(32) }),
+		});
+		expect(taken.status).toBe(409);
+
+		// It outlives the page: the home screen lists it after a reload, until the user forgets it.
+		await openApp(receiver.page, server.url);
+		const listed = receiver.page.getByTestId('remembered-device');
+		await expect.poll(() => listed.allTextContents()).toEqual([expect.stringContaining('Phone')]);
+		await receiver.page.getByRole('button', { name: 'Forget “Phone”' }).click();
+		await expect.poll(() => listed.count()).toBe(0);
+		expect(await storedPairings(receiver)).toEqual([]);
+		expect(receiver.errors).toEqual([]);
+		expect(sender.errors).toEqual([]);
+	});
+
+	it('stores nothing when the other device answers Not now', async () => {
+		await pairPeers(receiver, sender, server.url);
+		await rememberByCode(sender);
+		await phase(receiver, 'asked');
+		await receiver.page.getByRole('button', { name: 'Not now' }).click();
+		await receiver.page.locator('[data-testid="remember"][data-phase="idle"]').waitFor();
+		await sender.page
+			.getByTestId('remember')
+			.getByText('The other device did not agree to remember this one. Nothing was stored.')
+			.waitFor();
+		expect(await storedPairings(receiver)).toEqual([]);
+		expect(await storedPairings(sender)).toEqual([]);
+	});
+});
