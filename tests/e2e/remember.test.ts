@@ -1,8 +1,19 @@
 // Pair once, then remember: after a pairing by QR code one device asks to remember the other, the other
 // allows, and only then do both keep the same pairing (IndexedDB), registered with the server by its id.
+// Relaunched on the same profiles, each sees the other online, and one tap connects them with no QR code.
+import { rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../harness/server';
-import { launchPeer, openApp, pairPeers, type Peer } from '../harness/browser';
+import {
+	connected,
+	launchPeer,
+	openApp,
+	pairPeers,
+	savedFiles,
+	waitForStatus,
+	type Peer,
+} from '../harness/browser';
+import { makeDir, makeFile } from '../harness/files';
 
 interface Stored {
 	id: string;
@@ -115,6 +126,72 @@ describe('remembering a device', () => {
 		expect(await storedPairings(receiver)).toEqual([]);
 		expect(receiver.errors).toEqual([]);
 		expect(sender.errors).toEqual([]);
+	});
+
+	it('relaunched: each lists the other online, one tap connects with no QR code and a 16 MiB file arrives whole; forgotten on one side, the other drops it', async () => {
+		const dir = makeDir();
+		try {
+			const file = makeFile(dir, 'sixteen.bin', 16 * 1024 * 1024);
+			await nameDevice(receiver, 'Laptop');
+			await nameDevice(sender, 'Phone');
+			await pairPeers(receiver, sender, server.url);
+			await rememberByCode(receiver);
+			await phase(sender, 'asked');
+			await rememberByCode(sender);
+			for (const peer of [receiver, sender]) {
+				await expect.poll(async () => (await storedPairings(peer)).length, { timeout: 10_000 }).toBe(1);
+			}
+
+			// Both browsers close and start again on the same profiles, as after a restart.
+			const profiles = [receiver.profile, sender.profile];
+			await receiver.close(true);
+			await sender.close(true);
+			receiver = await launchPeer(server.url, [], profiles[0]);
+			sender = await launchPeer(server.url, [], profiles[1]);
+			await openApp(receiver.page, server.url);
+			await openApp(sender.page, server.url);
+			const online = (peer: Peer, name: string) =>
+				peer.page.locator('[data-testid="remembered-device"][data-online="true"]', { hasText: name });
+			await online(sender, 'Laptop').waitFor({ timeout: 10_000 });
+			await online(receiver, 'Phone').waitFor({ timeout: 10_000 });
+
+			await online(sender, 'Laptop')
+				.getByRole('button', { name: /Laptop/ })
+				.click();
+			await connected(sender);
+			await connected(receiver);
+			expect(await sender.page.getByTestId('connection').textContent()).toContain(
+				'Connected to “\u2068Laptop\u2069”.',
+			);
+			expect(await sender.page.getByTestId('qr').count()).toBe(0);
+			expect(await receiver.page.getByTestId('qr').count()).toBe(0);
+			// A remembered device needs no code confirmed: the file is offered at once.
+			await sender.page.getByTestId('file-input').setInputFiles([file.path]);
+			await waitForStatus(receiver, 'incoming');
+			await receiver.page.getByRole('button', { name: /^Accept and save from the device showing/ }).click();
+			await waitForStatus(receiver, 'done');
+			await waitForStatus(sender, 'done');
+			expect(await savedFiles(receiver.page)).toEqual([
+				{ name: 'sixteen.bin', size: file.size, sha256: file.sha256 },
+			]);
+
+			// The phone is closed; the laptop forgets it; the phone starts again and finds it forgotten.
+			await sender.close(true);
+			await receiver.page.getByRole('button', { name: 'Leave session' }).click();
+			await receiver.page.getByRole('button', { name: 'Forget “Phone”' }).click();
+			await expect.poll(async () => (await storedPairings(receiver)).length).toBe(0);
+			sender = await launchPeer(server.url, [], profiles[1]);
+			await openApp(sender.page, server.url);
+			await sender.page
+				.getByText('“\u2068Laptop\u2069” forgot this device, so it was removed here too.')
+				.waitFor();
+			await expect.poll(async () => (await storedPairings(sender)).length).toBe(0);
+			expect(await sender.page.getByTestId('remembered-device').count()).toBe(0);
+			expect(receiver.errors).toEqual([]);
+			expect(sender.errors).toEqual([]);
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
 	});
 
 	it('stores nothing when the other device answers Not now', async () => {

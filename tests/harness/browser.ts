@@ -35,11 +35,13 @@ export interface Peer {
 	page: Page;
 	cdp: CDPSession;
 	errors: string[];
-	close(): Promise<void>;
+	/** Closes the browser and deletes its profile, or keeps it (`keepProfile`) for a relaunch on it. */
+	close(keepProfile?: boolean): Promise<void>;
 }
 
-export async function launchPeer(origin: string, args: string[] = []): Promise<Peer> {
-	const dir = mkdtempSync(join(tmpdir(), 'pairbeam-profile-'));
+/** A Chromium on a new profile, or on `profile` when given (a browser relaunched on the same device). */
+export async function launchPeer(origin: string, args: string[] = [], profile?: string): Promise<Peer> {
+	const dir = profile ?? mkdtempSync(join(tmpdir(), 'pairbeam-profile-'));
 	const context = await chromium.launchPersistentContext(dir, {
 		executablePath: '/usr/bin/chromium',
 		headless: true,
@@ -61,9 +63,9 @@ export async function launchPeer(origin: string, args: string[] = []): Promise<P
 		page,
 		cdp,
 		errors,
-		async close() {
+		async close(keepProfile = false) {
 			await context.close().catch(() => undefined);
-			rmSync(dir, { recursive: true, force: true });
+			if (!keepProfile) rmSync(dir, { recursive: true, force: true });
 		},
 	};
 }

@@ -56,6 +56,15 @@ describe('parseClientMessage', () => {
 		expect(parseClientMessage(JSON.stringify({ type: 'signal', data: end })).ok).toBe(true);
 	});
 
+	it('takes a knock (a remembered device tapped) with nothing else in it', () => {
+		expect(parseClientMessage(JSON.stringify({ type: 'signal', data: { kind: 'knock' } }))).toEqual({
+			ok: true,
+			value: { type: 'signal', data: { kind: 'knock' } },
+		});
+		const extra = parseClientMessage(JSON.stringify({ type: 'signal', data: { kind: 'knock', lane: 1 } }));
+		expect(extra.ok).toBe(false);
+	});
+
 	it('accepts the lane (which of the peer connections) on either kind of signal, up to the last lane', () => {
 		for (const lane of [0, 1, MAX_LANES - 1]) {
 			const data = { kind: 'candidate', candidate: null, lane };

@@ -195,6 +195,9 @@ describe('the pairing room', () => {
 		expect(host.hello).toMatchObject({ type: 'joined', role: 'host', peerPresent: true });
 		expect(await guest.client.next()).toEqual({ type: 'peer-joined' });
 		expect(await relaysBothWays(host.client, guest.client)).toBe(true);
+		// A tap on the host asks the idle guest to connect.
+		host.client.send({ type: 'signal', data: { kind: 'knock' } });
+		expect(await guest.client.next()).toEqual({ type: 'signal', data: { kind: 'knock' } });
 
 		guest.client.ws.close(4000, 'network gone');
 		expect(await host.client.next()).toEqual({ type: 'peer-left', reason: 'dropped' });

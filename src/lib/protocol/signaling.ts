@@ -83,7 +83,18 @@ export interface CandidateSignal {
 	} | null;
 }
 
-export type SignalData = DescriptionSignal | CandidateSignal;
+/** What one peer connection's two ends exchange. */
+export type PeerSignal = DescriptionSignal | CandidateSignal;
+
+/**
+ * A remembered device was tapped on the host: the guest, which opens every peer connection, starts one now
+ * (in a pairing's room both devices wait, present but idle, until one of them is tapped).
+ */
+export interface KnockSignal {
+	kind: 'knock';
+}
+
+export type SignalData = PeerSignal | KnockSignal;
 
 /** `seat`: the seat secret from an earlier `joined`, to take that seat back (omitted on a first join). */
 export type ClientMessage =
@@ -185,12 +196,13 @@ const SIGNAL_DATA: Record<SignalData['kind'], Shape> = {
 		lane,
 	},
 	candidate: { candidate: parseCandidate, lane },
+	knock: {},
 };
 
 const parseData: Rule<SignalData> = (value) =>
 	parseTagged(value, 'kind', SIGNAL_DATA, {
 		notObject: 'signal data must be an object',
-		unknownTag: 'signal data kind must be "description" or "candidate"',
+		unknownTag: 'signal data kind must be "description", "candidate" or "knock"',
 	}) as Result<SignalData, string>;
 
 /** Validates the `data` of a signal frame: an SDP description or an ICE candidate. */

@@ -1,12 +1,12 @@
 // The extra peer connections (lanes 1 to MAX_LANES-1) beside the first one: each is its own SCTP association, so
 // random loss shrinks one lane's congestion window, not the transfer's (bare channels, 40 ms and 0.5% loss: one
 // 0.42 MB/s, four 1.56 MB/s). The guest opens them once the first is up; the host answers each lane's offer.
-import type { Role, SignalData } from '../protocol/signaling';
+import type { PeerSignal, Role } from '../protocol/signaling';
 import { PeerConnection, type PeerOptions } from './peer';
 
 export interface LaneEvents {
 	/** A signal of lane `data.lane` for the other device. */
-	signal(data: SignalData): void;
+	signal(data: PeerSignal): void;
 	/** A lane's channel opened (its SDP was authenticated before it could). */
 	open(lane: PeerConnection): void;
 	/** A lane's channel closed, or its connection failed for good. */
@@ -33,7 +33,7 @@ export class Lanes {
 	}
 
 	/** A signal for lane `lane` (≥ 1): the host answers an offer on a new peer connection when it needs one. */
-	handleSignal(lane: number, data: SignalData): void {
+	handleSignal(lane: number, data: PeerSignal): void {
 		let peer = this.lanes.get(lane);
 		if (this.role === 'host' && (!peer || peer.staleFor(data))) {
 			peer?.close();

@@ -1,7 +1,7 @@
 // One RTCPeerConnection with one negotiated, ordered DataChannel. Only the guest ever offers (also for
 // ICE restarts), so there is no glare to resolve; the host answers and may be replaced by a fresh peer connection.
 import { localError, type UserError } from '../errors';
-import type { IceServer, Role, SignalData } from '../protocol/signaling';
+import type { IceServer, PeerSignal, Role } from '../protocol/signaling';
 import type { Lane } from '../transfer/striped-port';
 import { DataChannelPort } from './channel';
 import {
@@ -15,7 +15,7 @@ import {
 export type PeerConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
 
 export interface PeerEvents {
-	signal(data: SignalData): void;
+	signal(data: PeerSignal): void;
 	channel(channel: RTCDataChannel): void;
 	state(state: PeerConnectionState, error?: UserError): void;
 	/**
@@ -108,7 +108,7 @@ export class PeerConnection {
 		});
 	}
 
-	async handleSignal(data: SignalData): Promise<void> {
+	async handleSignal(data: PeerSignal): Promise<void> {
 		if (this.closed) return;
 		try {
 			if (data.kind === 'candidate') {
@@ -147,7 +147,7 @@ export class PeerConnection {
 	 * This peer connection cannot take `data`, and a new one must answer it: it is closed, or `data` is an offer
 	 * from a new RTCPeerConnection on the other side (a new SDP session; certificates stay the same).
 	 */
-	staleFor(data: SignalData): boolean {
+	staleFor(data: PeerSignal): boolean {
 		const remote = this.pc.remoteDescription;
 		if (this.pc.signalingState === 'closed') return true;
 		return (

@@ -12,6 +12,7 @@ import {
 } from '../pairing/remember';
 import type { Offer, PeerMessage } from '../protocol/frames';
 import {
+	CloseCode,
 	MAX_LANES,
 	type IceServer,
 	type Role,
@@ -106,11 +107,22 @@ export class Connection {
 	private handshake: RememberHandshake | null = null;
 	/** What the handshake last told the user, until the next step. */
 	rememberNotice: RememberNotice | null = null;
+	/** The server closed a remembered pairing's room because one of its devices forgot it. */
+	forgottenThere = false;
 
+	/** Present in the room but idle until tapped (a remembered device's presence): no peer connection yet. */
+	private standby: boolean;
+
+	/**
+	 * `standby`: wait in the room without connecting until `connectNow()` here or a tap on the other device
+	 * (a remembered pairing's room); otherwise connect as soon as both are there (a QR session).
+	 */
 	constructor(
 		private readonly meeting: Meeting,
 		private readonly events: ConnectionEvents,
+		private readonly options: { standby?: boolean } = {},
 	) {
+		this.standby = options.standby ?? false;
 		this.hub = new TransferHub({
 			changed: () => this.events.changed(),
 			message: (message) => this.onPeerMessage(message),
@@ -118,7 +130,8 @@ export class Connection {
 		});
 		this.signaling = new SignalingClient(meeting.socketPath, meeting.token, {
 			message: (message) => this.onServer(message),
-			down: (error, retrying) => {
+			down: (error, retrying, code) => {
+				if (code === CloseCode.forgotten) this.forgottenThere = true;
 				if (retrying && this.state === 'connected') return;
 				this.set(retrying ? 'reconnecting' : 'ended', error);
 			},
@@ -217,6 +230,24 @@ export class Connection {
 		if (this.handshake) this.take(this.handshake.notNow());
 	}
 
+	/** Whether the other device is in the room: for a remembered device, that its app is open. */
+	get present(): boolean {
+		return this.peerPresent;
+	}
+
+	/**
+	 * The user tapped the remembered device: leave standby and connect. The guest opens the peer connection;
+	 * the host knocks, and the guest opens it.
+	 */
+	connectNow(): void {
+		if (!this.standby) return;
+		this.standby = false;
+		if (!this.peerPresent) return;
+		this.set('connecting');
+		if (this.role === 'guest') this.newPeer();
+		else this.signaling.send({ kind: 'knock' });
+	}
+
 	/** The browser says it is online again: try the server now instead of waiting for the backoff. */
 	online(): void {
 		this.signaling.retryNow();
@@ -289,6 +320,7 @@ export class Connection {
 				this.iceTransportPolicy = message.iceTransportPolicy;
 				this.peerPresent = message.peerPresent;
 				if (this.channelOpen()) return;
+				if (this.standby) return this.set('waiting');
 				this.set(
 					message.peerPresent ? (this.hub.transfers.length ? 'reconnecting' : 'connecting') : 'waiting',
 				);
@@ -299,11 +331,15 @@ export class Connection {
 				clearTimeout(this.graceTimer);
 				// The peer only lost its signaling socket: a peer connection that still works carries on.
 				if (this.channelOpen()) return;
+				if (this.standby) return this.events.changed();
 				this.set(this.hub.transfers.length ? 'reconnecting' : 'connecting');
 				if (this.role === 'guest') this.newPeer();
+				// In a remembered device's room the guest may be idle: tell it to connect.
+				else if (this.options.standby) this.signaling.send({ kind: 'knock' });
 				return;
 			case 'peer-left':
 				this.peerPresent = false;
+				if (this.standby) return this.events.changed();
 				if (message.reason === 'left') return this.peerGoneForGood();
 				// It may come back (network change, screen lock): keep transfers paused for a while.
 				clearTimeout(this.graceTimer);
@@ -324,6 +360,8 @@ export class Connection {
 		this.gate.peerGone();
 		this.device = null;
 		this.hub.failAll(peerGone());
+		// A remembered device's room goes back to waiting for a tap.
+		this.standby = this.options.standby ?? false;
 		this.set('waiting', peerGone());
 	}
 
@@ -353,6 +391,18 @@ export class Connection {
 	}
 
 	private onSignal(data: SignalData): void {
+		if (data.kind === 'knock') {
+			// The host was tapped: as the guest, connect (a host ignores it: it never opens a peer connection).
+			if (this.role !== 'guest' || this.peer) return;
+			this.standby = false;
+			this.set('connecting');
+			return this.newPeer();
+		}
+		// A signal ends a standby: the other device was tapped and is connecting.
+		if (this.standby) {
+			this.standby = false;
+			this.set('connecting');
+		}
 		if (data.lane) return this.lanes?.handleSignal(data.lane, data);
 		// A host gets a new offer from a guest that replaced its peer connection: answer with a new one.
 		if (!this.peer || this.peer.staleFor(data)) this.newPeer();
@@ -389,7 +439,10 @@ export class Connection {
 		this.port = new StripedPort(peer.lane);
 		for (const lane of this.lanes?.open ?? []) this.laneOpen(lane);
 		this.hub.attach(this.port, stripedMessageSize(peer.pc.sctp?.maxMessageSize ?? 65_536));
-		this.set('connected', this.dispatch(this.gate.connected(authenticated.device, authenticated.code)));
+		const released = this.gate.connected(authenticated.device, authenticated.code);
+		// A remembered device proved itself with the pairing's keys: it is confirmed without asking.
+		if (this.meeting.remembered) released.push(...(this.gate.confirm(authenticated.code) ?? []));
+		this.set('connected', this.dispatch(released));
 		if (this.role === 'guest') this.lanes?.openAll(lanesWanted());
 	}
 

@@ -14,6 +14,11 @@ export interface Meeting {
 	keys(): Promise<PairingKeys>;
 	/** A QR session's KEY and id, from which two devices may derive a pairing to remember; absent in a pairing's room. */
 	readonly session?: { key: string; sessionId: string };
+	/**
+	 * The device that authenticates here is the remembered one (only it holds the pairing's keys), so nothing
+	 * waits for its code to be confirmed; in a QR session anyone who saw the code could have joined.
+	 */
+	readonly remembered?: boolean;
 }
 
 /** The room of a QR session: its keys come from the link's KEY, bound to the session id. */
@@ -32,5 +37,6 @@ export function pairingMeeting(credentials: PairingCredentials, role: Role): Mee
 		socketPath: `/api/pairings/${credentials.roomId}/ws`,
 		token: credentials.tokens[role],
 		keys: () => Promise.resolve(credentials.keys),
+		remembered: true,
 	};
 }

@@ -7,8 +7,8 @@ import { CloseCode, parseServerMessage, type ServerMessage, type SignalData } fr
 
 export interface SignalingEvents {
 	message(message: ServerMessage): void;
-	/** The socket is down; `retrying` tells whether the client will try again by itself. */
-	down(error: UserError, retrying: boolean): void;
+	/** The socket is down; `retrying` tells whether the client will try again by itself; `code` is its close code. */
+	down(error: UserError, retrying: boolean, code?: number): void;
 }
 
 const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
@@ -125,6 +125,7 @@ export class SignalingClient {
 								(m) => m.signal_lost_final_hint(),
 							),
 				retrying,
+				event.code,
 			);
 			if (retrying) this.retryTimer = setTimeout(() => this.connect(), RETRY_DELAYS_MS[this.attempt++]);
 		});

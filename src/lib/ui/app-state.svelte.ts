@@ -4,7 +4,8 @@ import { localError, type UserError } from '../errors';
 import type { RememberNotice, RememberState } from '../pairing/remember';
 import type { Offer } from '../protocol/frames';
 import { requestSession } from '../session/api';
-import { Connection, inFolder, type ConnectionState } from '../session/connection';
+import type { PairingRecord } from '../pairing/store-records';
+import { Connection, inFolder, type ConnectionEvents, type ConnectionState } from '../session/connection';
 import { formatDeepLink, randomKey, shortCode, type PairingLink } from '../session/deep-link';
 import { sessionMeeting } from '../session/meeting';
 import { hasFileSystemAccess, pickSaveTarget } from '../sinks/fs-access';
@@ -13,6 +14,7 @@ import type { SaveTarget } from '../sinks/sink';
 import { startStreamedDownload, streamedDownload } from '../sinks/streamed-download';
 import { isFinished, type FileSource, type TransferView } from '../transfer/types';
 import { m } from './i18n.svelte';
+import { Presence } from './presence.svelte';
 import { RememberedDevices } from './remembered.svelte';
 import { WakeLock } from './wake-lock';
 
@@ -69,9 +71,60 @@ export class AppState {
 	/** Registering or storing the agreed pairing failed: nothing was kept on this device. */
 	rememberProblem = $state.raw<UserError | null>(null);
 	readonly devices = new RememberedDevices();
+	/** The remembered device whose room is shown, when the session is one (no QR code, no link). */
+	remembered = $state.raw<PairingRecord | null>(null);
 	private session: Connection | null = null;
+	/** What every connection shown here reports to, a QR session's or a remembered device's room. */
+	private readonly events: ConnectionEvents = {
+		changed: () => this.scheduleRefresh(),
+		text: (text) => {
+			this.texts = [...this.texts, text];
+			this.announce(m.announce_text());
+		},
+		remembered: (agreement) => {
+			void this.devices.add(agreement).then((problem) => {
+				this.rememberProblem = problem;
+				if (problem) return;
+				this.announce(m.remember_done({ name: agreement.name }));
+				const record = this.devices.records.at(-1);
+				if (record) void this.presence.watch(record);
+			});
+		},
+	};
+	readonly presence = new Presence(
+		this.events,
+		(connection, record) => this.show(connection, record),
+		(record) => {
+			this.devices.forgottenThere = record.name;
+			this.forget(record);
+		},
+	);
 	private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 	private readonly wakeLock = new WakeLock();
+
+	/** Reads the remembered devices and takes a seat in each one's room, to see who is online. */
+	async loadDevices(): Promise<void> {
+		await this.devices.load();
+		for (const record of this.devices.records) void this.presence.watch(record);
+	}
+
+	/** The user tapped a remembered device: its room's screen, connecting at once (no QR code). */
+	connectTo(record: PairingRecord): void {
+		const room = this.presence.room(record.id);
+		if (!room) return;
+		this.show(room, record);
+		room.connectNow();
+	}
+
+	/** Forgets a remembered device here and on the server, and leaves its room (and its screen). */
+	forget(record: PairingRecord): void {
+		if (this.remembered?.id === record.id) {
+			this.session = null;
+			this.remembered = null;
+		}
+		this.presence.close(record.id);
+		void this.devices.forget(record);
+	}
 
 	/** Creates a session and shows its QR code; this device becomes the host. */
 	async showCode(intent: Intent): Promise<void> {
@@ -224,8 +277,10 @@ export class AppState {
 	}
 
 	leave(): void {
-		this.session?.close();
+		if (this.remembered) void this.presence.reopen(this.remembered);
+		else this.session?.close();
 		this.session = null;
+		this.remembered = null;
 		this.heldTexts = [];
 		this.rememberState = null;
 		this.rememberNotice = null;
@@ -245,24 +300,29 @@ export class AppState {
 		this.link = link;
 		this.code = shortCode(link.id);
 		this.session?.close();
-		const session = new Connection(sessionMeeting(link), {
-			changed: () => this.scheduleRefresh(),
-			text: (text) => {
-				this.texts = [...this.texts, text];
-				this.announce(m.announce_text());
-			},
-			remembered: (agreement) => {
-				void this.devices.add(agreement).then((problem) => {
-					this.rememberProblem = problem;
-					if (!problem) this.announce(m.remember_done({ name: agreement.name }));
-				});
-			},
-		});
+		const session = new Connection(sessionMeeting(link), this.events);
 		this.session = session;
 		// What was picked before (offline, or on the share screen) waits in the session for a confirmed device.
 		if (this.queued.length > 0 || this.queuedFolders.length > 0)
 			session.send(this.queued, this.queuedFolders);
 		void session.start();
+		this.refresh();
+	}
+
+	/**
+	 * Shows a remembered device's room: tapped here, or connected from the other device while this one shows
+	 * nothing else (a QR session on screen keeps the screen).
+	 */
+	private show(room: Connection, record: PairingRecord): void {
+		if (this.session === room) return;
+		if (this.session) return;
+		this.session = room;
+		this.remembered = record;
+		this.intent = 'send';
+		this.screen = 'session';
+		this.link = null;
+		this.deepLink = '';
+		this.error = null;
 		this.refresh();
 	}
 

@@ -35,6 +35,8 @@ export class RememberedDevices {
 	name = $state('');
 	/** What went wrong reading or forgetting, shown with the list. */
 	error = $state.raw<UserError | null>(null);
+	/** The name of the device that forgot this one last (removed here too). */
+	forgottenThere = $state<string | null>(null);
 
 	/** Reads the name and the stored pairings. */
 	async load(): Promise<void> {
