@@ -14,6 +14,7 @@ import type { SaveTarget } from '../sinks/sink';
 import { startStreamedDownload, streamedDownload } from '../sinks/streamed-download';
 import { isFinished, type FileSource, type TransferView } from '../transfer/types';
 import { m } from './i18n.svelte';
+import { OfferAlerts } from './offer-alerts.svelte';
 import { Presence } from './presence.svelte';
 import { RememberedDevices } from './remembered.svelte';
 import { WakeLock } from './wake-lock';
@@ -32,6 +33,11 @@ async function downloadTarget(id: string, offer: Offer): Promise<SaveTarget | nu
 	if (streamed && (await startStreamedDownload(streamed.target.stream, streamed.file)))
 		return streamed.target;
 	return hasOpfsWritable() ? opfsDownloadTarget(id) : null;
+}
+
+/** Moves the focus to the Accept button of offer `id` (from a notification). */
+function focusOffer(id: string): void {
+	document.querySelector<HTMLElement>(`[data-transfer-id="${CSS.escape(id)}"] button.primary`)?.focus();
 }
 
 /** What the screen reader hears when a transfer ends, by how it ended. */
@@ -71,6 +77,7 @@ export class AppState {
 	/** Registering or storing the agreed pairing failed: nothing was kept on this device. */
 	rememberProblem = $state.raw<UserError | null>(null);
 	readonly devices = new RememberedDevices();
+	readonly alerts = new OfferAlerts();
 	/** The remembered device whose room is shown, when the session is one (no QR code, no link). */
 	remembered = $state.raw<PairingRecord | null>(null);
 	private session: Connection | null = null;
@@ -213,6 +220,7 @@ export class AppState {
 		const session = this.session;
 		const offer = session?.offered(id);
 		if (!session || !offer) return;
+		this.alerts.ask();
 		const target = hasFileSystemAccess() ? pickSaveTarget(offer.files) : downloadTarget(id, offer);
 		target.then(
 			(chosen) => {
@@ -248,6 +256,7 @@ export class AppState {
 	 * the device showing it, as they would before sending.
 	 */
 	remember(code?: string): void {
+		this.alerts.ask();
 		if (code !== undefined) this.confirm(code);
 		this.rememberProblem = null;
 		this.session?.remember(this.devices.name);
@@ -255,6 +264,7 @@ export class AppState {
 	}
 
 	allowRemember(): void {
+		this.alerts.ask();
 		this.session?.allowRemember(this.devices.name);
 		this.refresh();
 	}
@@ -370,7 +380,10 @@ export class AppState {
 		for (const t of this.transfers) {
 			const was = previous[t.id];
 			if (was === t.status) continue;
-			if (t.status === 'incoming') this.announce(m.announce_incoming({ count: t.files.length }));
+			if (t.status === 'incoming') {
+				this.announce(m.announce_incoming({ count: t.files.length }));
+				this.alerts.offered(t.id, t.files.length, () => focusOffer(t.id));
+			}
 			if (isFinished(t.status) && was) this.announce(finished[t.status as keyof typeof finished]());
 		}
 		void this.wakeLock.set(this.transfers.some((t) => t.status === 'active'));
