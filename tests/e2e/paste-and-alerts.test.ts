@@ -105,15 +105,13 @@ describe('an offer while the tab is hidden', () => {
 					tag: n.tag,
 				})),
 			);
-		await expect
-			.poll(shown)
-			.toEqual([
-				{
-					title: 'Files offered to you',
-					body: 'The other device wants to send 1 file.',
-					tag: expect.any(String),
-				},
-			]);
+		await expect.poll(shown).toEqual([
+			{
+				title: 'Files offered to you',
+				body: 'The other device wants to send 1 file.',
+				tag: expect.any(String),
+			},
+		]);
 		await expect.poll(() => receiver.page.title()).toMatch(/^\(1\) /);
 
 		await receiver.page.bringToFront();
