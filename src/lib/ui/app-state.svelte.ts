@@ -284,6 +284,7 @@ export class AppState {
 		if (this.screen === 'session' && !this.session && this.connection === 'idle')
 			void this.showCode(this.intent);
 		else this.session?.online();
+		this.presence.retryNow();
 	}
 
 	leave(): void {

@@ -49,6 +49,11 @@ export class Presence {
 		await connection.start();
 	}
 
+	/** The network is back: every room tries the server now. */
+	retryNow(): void {
+		for (const connection of this.rooms.values()) connection.online();
+	}
+
 	/** The room of `record`, to connect in at a tap. */
 	room(id: string): Connection | undefined {
 		return this.rooms.get(id);
