@@ -156,7 +156,7 @@ describe('remembering a device', () => {
 			await online(receiver, 'Phone').waitFor({ timeout: 10_000 });
 
 			await online(sender, 'Laptop')
-				.getByRole('button', { name: /Laptop/ })
+				.getByRole('button', { name: /^Laptop/ })
 				.click();
 			await connected(sender);
 			await connected(receiver);
