@@ -85,9 +85,11 @@ describe('the clipboard on a connected screen', () => {
 
 describe('an offer while the tab is hidden', () => {
 	it('shows a notification and a count in the title; the notification leads to the Accept button', async () => {
-		// Another tab in front hides the app's tab, as when the user switched away.
-		const other = await receiver.context.newPage();
-		await other.bringToFront();
+		// The window minimized hides the app's tab, as when the user switched away.
+		const { windowId } = await receiver.cdp.send('Browser.getWindowForTarget');
+		const windowState = (state: 'minimized' | 'normal') =>
+			receiver.cdp.send('Browser.setWindowBounds', { windowId, bounds: { windowState: state } });
+		await windowState('minimized');
 		await expect.poll(() => receiver.page.evaluate(() => document.hidden)).toBe(true);
 
 		await sender.page.getByTestId('file-input').setInputFiles({
@@ -114,7 +116,7 @@ describe('an offer while the tab is hidden', () => {
 		]);
 		await expect.poll(() => receiver.page.title()).toMatch(/^\(1\) /);
 
-		await receiver.page.bringToFront();
+		await windowState('normal');
 		await receiver.page.evaluate(() =>
 			(window as unknown as { __notifications: Notification[] }).__notifications[0].onclick?.(
 				new Event('click'),

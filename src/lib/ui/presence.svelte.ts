@@ -67,8 +67,9 @@ export class Presence {
 
 	/** The pairing was forgotten here: leave its room for good. */
 	close(id: string): void {
-		this.rooms.get(id)?.close();
+		const room = this.rooms.get(id);
 		this.rooms.delete(id);
+		room?.close();
 		this.online = Object.fromEntries(Object.entries(this.online).filter(([room]) => room !== id));
 	}
 }
