@@ -149,17 +149,25 @@ describe('remembering a device', () => {
 			receiver = await launchPeer(server.url, [], profiles[0]);
 			sender = await launchPeer(server.url, [], profiles[1]);
 			await openApp(receiver.page, server.url);
+			const opened = performance.now();
 			await openApp(sender.page, server.url);
 			const online = (peer: Peer, name: string) =>
 				peer.page.locator('[data-testid="remembered-device"][data-online="true"]', { hasText: name });
 			await online(sender, 'Laptop').waitFor({ timeout: 10_000 });
 			await online(receiver, 'Phone').waitFor({ timeout: 10_000 });
+			const seen = performance.now();
 
+			const tapped = performance.now();
 			await online(sender, 'Laptop')
 				.getByRole('button', { name: /^Laptop/ })
 				.click();
 			await connected(sender);
 			await connected(receiver);
+			// Figures for the record, not conditions: the issue asks for online within 2 s, a tap under 1 s.
+			console.log(
+				`[remember] both online ${Math.round(seen - opened)} ms from opening the second app (page load included); ` +
+					`tap to connected ${Math.round(performance.now() - tapped)} ms`,
+			);
 			expect(await sender.page.getByTestId('connection').textContent()).toContain(
 				'Connected to “\u2068Laptop\u2069”.',
 			);
