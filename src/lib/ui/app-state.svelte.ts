@@ -126,8 +126,8 @@ export class AppState {
 	/** Forgets a remembered device here and on the server, and leaves its room (and its screen). */
 	forget(record: PairingRecord): void {
 		if (this.remembered?.id === record.id) {
-			this.session = null;
 			this.remembered = null;
+			this.leave();
 		}
 		this.presence.close(record.id);
 		void this.devices.forget(record);
