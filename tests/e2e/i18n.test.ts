@@ -89,11 +89,12 @@ describe('languages', () => {
 				expect(await receiver.page.evaluate(() => document.documentElement.dir)).toBe(
 					locale === 'ar' ? 'rtl' : 'ltr',
 				);
-				// The manifest an install would take its description from is the one in this language.
-				const manifest = await receiver.cdp.send('Page.getAppManifest');
-				expect(manifest.url).toBe(`${server.url}/manifest-${locale}.webmanifest`);
-				expect(manifest.errors).toEqual([]);
-				expect(JSON.parse(manifest.data ?? '{}')).toMatchObject({
+				// The page links the manifest in its language, which is what an install reads.
+				const linked = await receiver.page.evaluate(
+					() => document.querySelector<HTMLLinkElement>('link[rel="manifest"]')?.href,
+				);
+				expect(linked).toBe(`${server.url}/manifest-${locale}.webmanifest`);
+				expect(await (await fetch(`${server.url}/manifest-${locale}.webmanifest`)).json()).toMatchObject({
 					description: text(locale, 'page_description'),
 					lang: locale,
 				});

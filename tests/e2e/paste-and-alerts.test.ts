@@ -85,12 +85,21 @@ describe('the clipboard on a connected screen', () => {
 
 describe('an offer while the tab is hidden', () => {
 	it('shows a notification and a count in the title; the notification leads to the Accept button', async () => {
-		// The window minimized hides the app's tab, as when the user switched away.
-		const { windowId } = await receiver.cdp.send('Browser.getWindowForTarget');
-		const windowState = (state: 'minimized' | 'normal') =>
-			receiver.cdp.send('Browser.setWindowBounds', { windowId, bounds: { windowState: state } });
-		await windowState('minimized');
-		await expect.poll(() => receiver.page.evaluate(() => document.hidden)).toBe(true);
+		// Headless Chromium never hides a page (checked: a minimized window, another tab in front and a
+		// background target all leave it "visible"), so the tab is hidden the way the browser tells a page:
+		// document.hidden and visibilityState change, then a visibilitychange event.
+		const visibility = (hidden: boolean) =>
+			receiver.page.evaluate((hide) => {
+				if (hide) {
+					Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+					Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+				} else {
+					delete (document as { hidden?: boolean }).hidden;
+					delete (document as { visibilityState?: string }).visibilityState;
+				}
+				document.dispatchEvent(new Event('visibilitychange'));
+			}, hidden);
+		await visibility(true);
 
 		await sender.page.getByTestId('file-input').setInputFiles({
 			name: 'report.pdf',
@@ -116,7 +125,7 @@ describe('an offer while the tab is hidden', () => {
 		]);
 		await expect.poll(() => receiver.page.title()).toMatch(/^\(1\) /);
 
-		await windowState('normal');
+		await visibility(false);
 		await receiver.page.evaluate(() =>
 			(window as unknown as { __notifications: Notification[] }).__notifications[0].onclick?.(
 				new Event('click'),
