@@ -68,6 +68,11 @@ export interface FirstLoadGzip {
 	bytes: number;
 	/** Of that, the chunk with the English messages, Paraglide's runtime and the language state. */
 	languageBytes: number;
+	/**
+	 * The English texts alone (every variant of every message in messages/en.json), gzipped: what an app
+	 * without languages would carry in its components too, so the languages cost languageBytes minus this.
+	 */
+	englishTextBytes: number;
 	/** Each other language's messages, gzipped: fetched only when that language is shown. */
 	locales: Record<string, number>;
 }
@@ -112,15 +117,38 @@ export function firstLoadGzip(
 			gzipped(join(buildDir, 'index.html')) +
 			[...files].reduce((sum, path) => sum + gzipped(join(buildDir, path)), 0),
 		languageBytes: language ? gzipped(join(buildDir, language.file)) : 0,
+		englishTextBytes: englishText(),
 		locales,
 	};
 }
 
+type Message = string | { match: Record<string, string> }[];
+
+/** The English texts of messages/en.json, one per line, gzipped. */
+function englishText(): number {
+	const messages = JSON.parse(readFileSync('messages/en.json', 'utf8')) as Record<string, Message>;
+	const texts = Object.entries(messages)
+		.filter(([key]) => !key.startsWith('$'))
+		.flatMap(([, message]) =>
+			typeof message === 'string' ? [message] : message.flatMap((variant) => Object.values(variant.match)),
+		);
+	return gzipSync(texts.join('\n')).length;
+}
+
 /** One line for the bench log. */
-export function describeFirstLoadGzip({ bytes, languageBytes, locales }: FirstLoadGzip): string {
+export function describeFirstLoadGzip({
+	bytes,
+	languageBytes,
+	englishTextBytes,
+	locales,
+}: FirstLoadGzip): string {
 	const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
 	const others = Object.entries(locales)
 		.map(([locale, size]) => `${locale} ${kib(size)}`)
 		.join(', ');
-	return `first load of / in English, gzip: ${kib(bytes)}, of which messages and runtime ${kib(languageBytes)}; other languages when chosen: ${others}`;
+	return (
+		`first load of / in English, gzip: ${kib(bytes)}, of which messages and runtime ${kib(languageBytes)} ` +
+		`(the English text itself ${kib(englishTextBytes)}, so the languages cost ${kib(languageBytes - englishTextBytes)}); ` +
+		`other languages when chosen: ${others}`
+	);
 }
