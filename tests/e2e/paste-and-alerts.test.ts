@@ -79,6 +79,14 @@ describe('the clipboard on a connected screen', () => {
 				anchors.map((a) => ({ href: a.getAttribute('href'), rel: a.getAttribute('rel') })),
 			);
 		expect(links).toEqual([{ href: 'https://example.com/a?b=1', rel: 'noopener noreferrer' }]);
+
+		// Copy puts the text, as it was written, on the receiver's clipboard.
+		await receiver.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+		await receiver.page.getByRole('button', { name: 'Copy this text' }).click();
+		await receiver.page.getByRole('button', { name: 'Copy this text' }).getByText('Copied').waitFor();
+		expect(await receiver.page.evaluate(() => navigator.clipboard.readText())).toBe(
+			'javascript:alert(1) and https://example.com/a?b=1',
+		);
 		expect(receiver.errors).toEqual([]);
 	});
 });

@@ -183,6 +183,25 @@ describe('remembering a device', () => {
 				{ name: 'sixteen.bin', size: file.size, sha256: file.sha256 },
 			]);
 
+			// Back home, a file dropped on the laptop's row goes straight to it.
+			await sender.page.getByRole('button', { name: 'Leave session' }).click();
+			await online(sender, 'Laptop').waitFor({ timeout: 10_000 });
+			await online(sender, 'Laptop').evaluate((row) => {
+				const data = new DataTransfer();
+				data.items.add(new File(['dropped on the row'], 'dropped.txt', { type: 'text/plain' }));
+				row.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+			});
+			await connected(sender);
+			await expect
+				.poll(() => receiver.page.locator('[data-testid="transfer"][data-status="incoming"]').count())
+				.toBe(1);
+			expect(
+				await receiver.page
+					.locator('[data-testid="transfer"][data-status="incoming"]')
+					.getByTestId('file-name')
+					.allTextContents(),
+			).toEqual(['dropped.txt']);
+
 			// The phone is closed; the laptop forgets it; the phone starts again and finds it forgotten.
 			await sender.close(true);
 			await receiver.page.getByRole('button', { name: 'Leave session' }).click();
