@@ -89,12 +89,11 @@ export class AppState {
 			this.announce(m.announce_text());
 		},
 		remembered: (agreement) => {
-			void this.devices.add(agreement).then((problem) => {
-				this.rememberProblem = problem;
-				if (problem) return;
+			void this.devices.add(agreement).then((added) => {
+				this.rememberProblem = added.ok ? null : added.error;
+				if (!added.ok) return;
 				this.announce(m.remember_done({ name: agreement.name }));
-				const record = this.devices.records.at(-1);
-				if (record) void this.presence.watch(record);
+				void this.presence.watch(added.value);
 			});
 		},
 	};
@@ -325,7 +324,6 @@ export class AppState {
 	 * nothing else (a QR session on screen keeps the screen).
 	 */
 	private show(room: Connection, record: PairingRecord): void {
-		if (this.session === room) return;
 		if (this.session) return;
 		this.session = room;
 		this.remembered = record;

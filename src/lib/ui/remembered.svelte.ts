@@ -7,6 +7,7 @@ import { rememberedPairing, type Agreement } from '../pairing/remember';
 import { deletePairing, listPairings, savePairing } from '../pairing/store';
 import type { PairingRecord } from '../pairing/store-records';
 import { cleanDeviceName } from '../protocol/remember';
+import type { Result } from '../protocol/validate';
 import { forgetPairing, registerPairing } from '../session/api';
 
 const NAME_KEY = 'pairbeam.device-name';
@@ -62,22 +63,22 @@ export class RememberedDevices {
 		}
 	}
 
-	/** Both devices agreed: register the pairing's room, then keep the record. */
-	async add(agreement: Agreement): Promise<UserError | null> {
+	/** Both devices agreed: register the pairing's room, then keep the record; gives the record kept. */
+	async add(agreement: Agreement): Promise<Result<PairingRecord, UserError>> {
 		const { record, credentials } = await rememberedPairing(agreement);
 		const refused = await registerPairing({
 			id: credentials.roomId,
 			hostToken: credentials.tokens.host,
 			guestToken: credentials.tokens.guest,
 		});
-		if (refused) return refused;
+		if (refused) return { ok: false, error: refused };
 		try {
 			await savePairing(record);
 		} catch (error) {
-			return storeFailed(error);
+			return { ok: false, error: storeFailed(error) };
 		}
 		this.records = [...this.records.filter((r) => r.id !== record.id), record];
-		return null;
+		return { ok: true, value: record };
 	}
 
 	/** Forgets `record` here at once, then tells the server, which closes this device's seat. */
