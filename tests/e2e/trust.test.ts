@@ -176,26 +176,28 @@ describe('integrity and resume', () => {
 
 	const ONE_WINDOW = 16 * 2 ** 20 + 2 ** 20;
 
-	it('resumes after the receiver loses its connection at ~50%, re-sending at most one credit window', async () => {
+	it('resumes after the receiver loses its connection at ~50%, re-sending at most one credit window per lost link', async () => {
 		await instrumentedTransferAt(50);
-		const closed = await receiver.page.evaluate(() => {
+		const cut = await receiver.page.evaluate(() => {
 			const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
-			pcs.forEach((pc) => pc.close());
-			return pcs.length;
+			const live = pcs.filter((pc) => pc.connectionState !== 'closed');
+			live.forEach((pc) => pc.close());
+			return { live: live.length, made: pcs.length };
 		});
 		// Every lane of the link, so the transfer stops where it is and must resume on a new link.
-		expect(closed).toBe(MAX_LANES);
+		expect(cut.live).toBe(MAX_LANES);
 		await waitForStatus(sender, 'paused', 10_000);
 		await doneAndIdentical();
-		expect(await receiver.page.evaluate(() => (window as unknown as { __pcs: unknown[] }).__pcs.length)).toBe(
-			2 * MAX_LANES,
-		);
+		const made = await receiver.page.evaluate(() => (window as unknown as { __pcs: unknown[] }).__pcs.length);
+		expect(made).toBe(cut.made + MAX_LANES);
+		// A loaded machine may lose a link on its own before the cut (CI once did): each loss may cost a window.
+		const linksLost = made / MAX_LANES - 1;
 		const resent = await resentBytes();
 		console.log(
-			`[e2e figures] resume re-sent ${(resent / 2 ** 20).toFixed(1)} MiB of ${big.size / 2 ** 20} MiB`,
+			`[e2e figures] resume re-sent ${(resent / 2 ** 20).toFixed(1)} MiB of ${big.size / 2 ** 20} MiB after ${linksLost} lost link(s)`,
 		);
 		expect(resent).toBeGreaterThanOrEqual(0);
-		expect(resent).toBeLessThanOrEqual(ONE_WINDOW);
+		expect(resent).toBeLessThanOrEqual(linksLost * ONE_WINDOW);
 	});
 
 	it('resumes after the receiver drops off the network entirely (signaling and link) and comes back, while the sender is slow to verify', async () => {
