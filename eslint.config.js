@@ -5,7 +5,15 @@ import ts from 'typescript-eslint';
 
 export default ts.config(
 	{
-		ignores: ['build/', '.svelte-kit/', '.wrangler/', 'node_modules/', 'test-results/', 'src/lib/paraglide/'],
+		ignores: [
+			'build/',
+			'.svelte-kit/',
+			'.wrangler/',
+			'node_modules/',
+			'test-results/',
+			'src/lib/paraglide/',
+			'static/locale-boot.js',
+		],
 	},
 	js.configs.recommended,
 	...ts.configs.recommended,

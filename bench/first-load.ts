@@ -66,7 +66,10 @@ export async function firstLoad(origin: string): Promise<FirstLoad> {
 export interface FirstLoadGzip {
 	/** The page, its stylesheets and every module it loads before it runs, each gzipped. */
 	bytes: number;
-	/** Of that, the chunk with the English messages, Paraglide's runtime and the language state. */
+	/**
+	 * Of that, the chunk with the English messages, Paraglide's runtime and the language state, and the script that
+	 * hides the prerendered English from a browser in another language (locale-boot.js).
+	 */
 	languageBytes: number;
 	/**
 	 * The English texts alone (every variant of every message in messages/en.json), gzipped: what an app
@@ -77,11 +80,14 @@ export interface FirstLoadGzip {
 	locales: Record<string, number>;
 }
 
+/** The classic script app.html loads first (src/lib/ui/locale-boot.ts): part of what the languages cost. */
+const BOOT_SCRIPT = 'locale-boot.js';
+
 const gzipped = (path: string): number => gzipSync(readFileSync(path)).length;
 
 /**
  * What an English first visit to / downloads from the built app (`build/`), gzipped at zlib's default level:
- * the prerendered page, its stylesheets and modulepreloads, and every module those import statically
+ * the prerendered page, its stylesheets, scripts and modulepreloads, and every module those import statically
  * (dynamic imports, such as the other languages' messages, load later and only when used).
  */
 export function firstLoadGzip(
@@ -90,7 +96,7 @@ export function firstLoadGzip(
 ): FirstLoadGzip {
 	const html = readFileSync(join(buildDir, 'index.html'), 'utf8');
 	const files = new Set(
-		[...html.matchAll(/(?:href="|import\(")\.\/(_app\/[^"]+\.(?:js|css))"/g)].map(([, path]) => path),
+		[...html.matchAll(/(?:href="|src="|import\(")\.\/([^"]+\.(?:js|css))"/g)].map(([, path]) => path),
 	);
 	const pending = [...files].filter((path) => path.endsWith('.js'));
 	for (let path = pending.pop(); path; path = pending.pop()) {
@@ -116,7 +122,8 @@ export function firstLoadGzip(
 		bytes:
 			gzipped(join(buildDir, 'index.html')) +
 			[...files].reduce((sum, path) => sum + gzipped(join(buildDir, path)), 0),
-		languageBytes: language ? gzipped(join(buildDir, language.file)) : 0,
+		languageBytes:
+			(language ? gzipped(join(buildDir, language.file)) : 0) + gzipped(join(buildDir, BOOT_SCRIPT)),
 		englishTextBytes: englishText(),
 		locales,
 	};

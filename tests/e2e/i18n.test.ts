@@ -128,6 +128,57 @@ describe('languages', () => {
 		});
 	}
 
+	/**
+	 * Init script: on every frame until the page speaks a language other than English or 300 frames have passed,
+	 * notes whether the prerendered English lead was visible (a frame's callbacks run just before it is painted).
+	 */
+	const watchPaints = (englishLead: string) => `(() => {
+		window.__englishPainted = false;
+		window.__frames = 0;
+		const look = () => {
+			const app = document.querySelector('.app');
+			const lead = document.querySelector('.lead');
+			if (app && lead) {
+				window.__frames += 1;
+				if (getComputedStyle(app).visibility === 'visible' && lead.textContent === ${JSON.stringify(englishLead)})
+					window.__englishPainted = true;
+			}
+			if (document.documentElement.lang !== 'en' && !document.documentElement.hasAttribute('data-locale-pending')) return;
+			if (window.__frames < 300) requestAnimationFrame(look);
+		};
+		requestAnimationFrame(look);
+	})();`;
+
+	it('never paints the prerendered English for a browser in another language; an English one sees it at once', async () => {
+		for (const [locale, englishPainted] of [
+			['de', false],
+			['en', true],
+		] as const) {
+			const peer = await launchPeer(server.url, browserLanguage(locale));
+			try {
+				await peer.context.addInitScript(watchPaints(text('en', 'home_lead')));
+				await openApp(peer.page, server.url);
+				await inLanguage(peer, locale);
+				await expect
+					.poll(() => peer.page.evaluate(() => getComputedStyle(document.querySelector('.app')!).visibility))
+					.toBe('visible');
+				const seen = await peer.page.evaluate(() => {
+					const { __englishPainted, __frames } = window as unknown as {
+						__englishPainted: boolean;
+						__frames: number;
+					};
+					return { englishPainted: __englishPainted, frames: __frames };
+				});
+				expect(seen.frames).toBeGreaterThan(0);
+				expect(seen.englishPainted).toBe(englishPainted);
+				expect(await peer.page.locator('.lead').textContent()).toBe(text(locale, 'home_lead'));
+				expect(peer.errors).toEqual([]);
+			} finally {
+				await peer.close();
+			}
+		}
+	});
+
 	it('switches language mid-session without a reload: the pairing, its code and a transfer carry on', async () => {
 		const receiver = await launchPeer(server.url, browserLanguage('en-US'));
 		const sender = await launchPeer(server.url, browserLanguage('en-US'));

@@ -2,23 +2,15 @@
 // never reloads the page (that would end the pairing). English is bundled; any other language's compiled
 // module is fetched when first used, so an English first load carries no other language's text.
 import { english, speakWith, type Messages } from '../errors';
-import { baseLocale, localStorageKey, overwriteGetLocale, setLocale } from '../paraglide/runtime.js';
+import { baseLocale, overwriteGetLocale, setLocale } from '../paraglide/runtime.js';
 import { formatBytes, formatDuration, formatPercent, formatSpeed } from './format';
-import { chooseLocale, textDirection, type Locale } from './locale';
+import { chooseLocale, storedLocale, textDirection, type Locale } from './locale';
 
 const modules = import.meta.glob<Messages>(['../paraglide/messages/*.js', '!**/_index.js', '!**/en.js']);
 
 function load(locale: Locale): Promise<Messages> {
 	const module = modules[`../paraglide/messages/${locale}.js`];
 	return module ? module() : Promise.resolve(english);
-}
-
-function stored(): string | null {
-	try {
-		return localStorage.getItem(localStorageKey);
-	} catch {
-		return null;
-	}
 }
 
 class Language {
@@ -30,7 +22,7 @@ class Language {
 
 	/** The remembered choice, else the browser's languages; run once the page has hydrated (in English). */
 	start(): Promise<void> {
-		return this.show(chooseLocale(stored(), navigator.languages));
+		return this.show(chooseLocale(storedLocale(), navigator.languages));
 	}
 
 	/** The user picked `locale` from the menu: remembered on this device, shown without a reload. */

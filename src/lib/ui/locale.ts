@@ -1,6 +1,13 @@
 // Which of our languages a browser asks for. Paraglide's own preferredLanguage strategy matches a tag or its
 // base language only, so zh-CN would find no zh-Hans and pt no pt-BR; this adds those two and is tested.
-import { baseLocale, getTextDirection, locales, toLocale, type Locale } from '../paraglide/runtime.js';
+import {
+	baseLocale,
+	getTextDirection,
+	localStorageKey,
+	locales,
+	toLocale,
+	type Locale,
+} from '../paraglide/runtime.js';
 
 /** Tags whose base language we have in one variant only: Simplified Chinese, Brazilian Portuguese. */
 const BASE_ALIASES: Record<string, Locale> = { zh: 'zh-Hans', pt: 'pt-BR' };
@@ -32,6 +39,21 @@ export function matchLocale(preferred: readonly string[]): Locale | undefined {
 /** The remembered choice if it is one of ours, else the browser's languages, else English. */
 export function chooseLocale(stored: string | null, preferred: readonly string[]): Locale {
 	return toLocale(stored) ?? matchLocale(preferred) ?? baseLocale;
+}
+
+/**
+ * The attribute on <html> that hides the prerendered English (app.css) from the first paint, when the page will
+ * speak another language, until the layout has shown it (or 3 s have passed).
+ */
+export const LOCALE_PENDING = 'data-locale-pending';
+
+/** The choice the language menu remembered on this device (null where storage is refused: a private window). */
+export function storedLocale(): string | null {
+	try {
+		return localStorage.getItem(localStorageKey);
+	} catch {
+		return null;
+	}
 }
 
 /** The language's name in itself ("Deutsch", "日本語"), as the language menu lists it. */
