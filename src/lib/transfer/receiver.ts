@@ -312,8 +312,12 @@ export class IncomingTransfer extends Transfer {
 			file.verified += length;
 			// Not awaited, so the disk write of one batch overlaps checking the next blocks instead of
 			// stalling them. Memory stays bounded: credit is granted only as writes complete, and the
-			// batcher keeps its writes in order; a failed write fails the transfer here and at flush.
-			file.batcher.push(bytes).catch((error: unknown) => this.failWith(error));
+			// batcher keeps its writes in order; a failed write fails the transfer here and at flush. A file
+			// cancelled meanwhile had its writable aborted, which fails the writes queued behind: that is its
+			// end, not the transfer's (the browser rejects them with the abort's reason, undefined).
+			file.batcher.push(bytes).catch((error: unknown) => {
+				if (this.isOpen(index)) this.failWith(error);
+			});
 			return;
 		}
 		this.progressed(index, -length);

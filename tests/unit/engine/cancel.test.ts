@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { decodeFrame } from '../../../src/lib/protocol/frames';
 import type { Transfer } from '../../../src/lib/transfer/transfer';
-import { MemoryTarget, patternSha256, patternSource } from '../../harness/memory-files';
+import type { FileMeta } from '../../../src/lib/protocol/frames';
+import { handleSink } from '../../../src/lib/sinks/handle-sink';
+import type { FileSink, SaveTarget } from '../../../src/lib/sinks/sink';
+import { MemoryTarget, patternSha256, patternSource, sha256Hex } from '../../harness/memory-files';
 import { MiB, Pairing, until } from './peers';
 
 const SIZES = [MiB + 17, 300 * 1024, 10];
@@ -108,4 +111,74 @@ describe('cancel', () => {
 		expect([sent.status, incoming.status]).toEqual([expected, expected]);
 		expect(target.pastSize).toBe(0);
 	});
+});
+
+/**
+ * Files saved through the app's own handleSink onto a real WritableStream whose writes take a while, as a disk
+ * does: aborting it rejects the writes queued behind the one in flight with the abort's reason (undefined), as
+ * the browser's writable does.
+ * `writing(index)` runs as each write starts.
+ */
+class SlowDisk implements SaveTarget {
+	readonly description = 'a slow disk';
+	readonly files: { chunks: Uint8Array[]; state: 'open' | 'closed' | 'aborted' }[] = [];
+
+	constructor(private readonly writing: (index: number) => void) {}
+
+	async open(index: number, meta: FileMeta): Promise<FileSink> {
+		const file: (typeof this.files)[number] = { chunks: [], state: 'open' };
+		this.files[index] = file;
+		const writer = new WritableStream<Uint8Array>({
+			write: async (chunk) => {
+				this.writing(index);
+				await new Promise((resolve) => setTimeout(resolve, 50));
+				file.chunks.push(chunk.slice());
+			},
+			close: () => void (file.state = 'closed'),
+			abort: () => void (file.state = 'aborted'),
+		}).getWriter();
+		const writable = {
+			write: (chunk: Uint8Array) => writer.write(chunk),
+			close: () => writer.close(),
+			abort: (reason?: unknown) => writer.abort(reason),
+		};
+		const handle = {
+			createWritable: async () => writable,
+			getFile: async () => new File(file.chunks as BlobPart[], meta.name),
+		};
+		return handleSink(handle as unknown as FileSystemFileHandle);
+	}
+
+	sha256(index: number): string {
+		return sha256Hex(new Uint8Array(Buffer.concat(this.files[index].chunks)));
+	}
+}
+
+describe('a file cancelled while its write is on the disk', () => {
+	it.each(['sender', 'receiver'] as const)(
+		'the %s cancels it: the writes its abort refused fail no other file, and the others are saved',
+		async (side) => {
+			const peers = new Pairing();
+			let acted = false;
+			const target = new SlowDisk((index) => {
+				if (acted || index !== 1) return;
+				acted = true;
+				// Late in the write, when the next blocks wait behind it.
+				setTimeout(() => (side === 'sender' ? peers.outgoing : peers.incoming).cancel(1), 40);
+			});
+			const sizes = [300 * 1024, 40 * MiB, 300 * 1024];
+			const incoming = await peers.offer(sizes.map((size, i) => patternSource(`d${i}`, size, i + 1)));
+			await incoming.accept(target);
+			await peers.finished();
+			expect(acted).toBe(true);
+			expect(incoming.files.map((f) => f.error?.message ?? null)).toEqual([null, null, null]);
+			expect([peers.outgoing.status, incoming.status]).toEqual(['done', 'done']);
+			expect(incoming.files.map((f) => f.status)).toEqual(['done', 'cancelled', 'done']);
+			expect(target.files.map((f) => f.state)).toEqual(['closed', 'aborted', 'closed']);
+			expect([target.sha256(0), target.sha256(2)]).toEqual([
+				patternSha256(sizes[0], 1),
+				patternSha256(sizes[2], 3),
+			]);
+		},
+	);
 });
