@@ -1,5 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import {
+	closeSync,
+	createReadStream,
+	mkdirSync,
+	mkdtempSync,
+	openSync,
+	truncateSync,
+	writeFileSync,
+	writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -26,6 +35,21 @@ export function makeFile(dir: string, name: string, size: number): TestFile {
 		written += piece.byteLength;
 	}
 	return { path, name, size, sha256: hash.digest('hex') };
+}
+
+/**
+ * A `size`-byte file of sparse content: 1 MiB of random bytes at its start and at its end, zeros between (a
+ * hole on disk, so 5 GiB take no disk space or time to write); its SHA-256 is read back from the file.
+ */
+export async function makeSparseFile(dir: string, name: string, size: number): Promise<TestFile> {
+	const path = join(dir, name);
+	const piece = Math.min(size, 1024 * 1024);
+	writeFileSync(path, randomBytes(piece));
+	truncateSync(path, size);
+	const fd = openSync(path, 'r+');
+	writeSync(fd, randomBytes(piece), 0, piece, size - piece);
+	closeSync(fd);
+	return { path, name, size, sha256: await sha256OfFile(path) };
 }
 
 const MiB = 1024 * 1024;

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { StreamedFile, streamedDownload } from '../../src/lib/sinks/streamed-download';
-import { MAX_STREAMED_BYTES } from '../../src/lib/sinks/streamed-limit';
 import { ZipTarget } from '../../src/lib/sinks/zip-target';
 
 const meta = { name: 'a.bin', size: 6, type: '', lastModified: 0 };
@@ -61,7 +60,7 @@ describe('streamedDownload', () => {
 	});
 
 	it('downloads one loose file as itself, with its type and size', () => {
-		const { target, file: download } = streamedDownload([file('report.pdf')], [], day)!;
+		const { target, file: download } = streamedDownload([file('report.pdf')], [], day);
 		expect(target).toBeInstanceOf(StreamedFile);
 		expect(download).toEqual({ name: 'report.pdf', contentType: 'text/plain', size: 10 });
 	});
@@ -71,7 +70,7 @@ describe('streamedDownload', () => {
 			[file('a.txt', 'Fotos 2026/a.txt'), file('b.txt', 'Fotos 2026/x/b.txt')],
 			['Fotos 2026/leer'],
 			day,
-		)!;
+		);
 		expect(target).toBeInstanceOf(ZipTarget);
 		expect(download).toEqual({ name: 'Fotos 2026.zip', contentType: 'application/zip' });
 	});
@@ -82,19 +81,18 @@ describe('streamedDownload', () => {
 		['two folders', [file('a.txt', 'f/a.txt'), file('b.txt', 'g/b.txt')], []],
 		['one file with an empty folder beside it', [file('a.txt')], ['empty']],
 	])('names the ZIP of %s after the day', (_, files, folders) => {
-		const { target, file: download } = streamedDownload(files, folders, day)!;
+		const { target, file: download } = streamedDownload(files, folders, day);
 		expect(target).toBeInstanceOf(ZipTarget);
 		expect(download.name).toBe('pairbeam-2026-12-01.zip');
 	});
 
 	it('sends even a single file inside a folder as a ZIP, so its folder is kept', () => {
-		expect(streamedDownload([file('a.txt', 'f/a.txt')], [], day)?.file.name).toBe('f.zip');
+		expect(streamedDownload([file('a.txt', 'f/a.txt')], [], day).file.name).toBe('f.zip');
 	});
 
-	it('streams an offer of up to MAX_STREAMED_BYTES, and leaves a larger one to OPFS staging', () => {
-		const sized = (size: number) => ({ ...file('big.bin'), size });
-		expect(streamedDownload([sized(MAX_STREAMED_BYTES)], [], day)).not.toBeNull();
-		expect(streamedDownload([sized(MAX_STREAMED_BYTES + 1)], [], day)).toBeNull();
-		expect(streamedDownload([sized(MAX_STREAMED_BYTES), file('a.txt')], [], day)).toBeNull();
+	it('streams an offer of any size: 5 GiB alone as itself, or beside another file in a ZIP', () => {
+		const huge = { ...file('big.bin'), size: 5 * 2 ** 30 };
+		expect(streamedDownload([huge], [], day).file).toMatchObject({ name: 'big.bin', size: huge.size });
+		expect(streamedDownload([huge, file('a.txt')], [], day).target).toBeInstanceOf(ZipTarget);
 	});
 });

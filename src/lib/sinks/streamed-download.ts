@@ -6,7 +6,6 @@ import { DOWNLOAD_PATH, feedPort, type DownloadRequest } from './download-stream
 import type { FileMeta } from '../protocol/frames';
 import type { FileSink, StreamedTarget } from './sink';
 import { streamSink } from './stream-sink';
-import { MAX_STREAMED_BYTES } from './streamed-limit';
 import { ZipTarget } from './zip-target';
 
 /** How long the page waits for the service worker to take a download before staging in OPFS instead. */
@@ -62,16 +61,15 @@ function sharedFolder(files: readonly FileMeta[], folders: readonly string[]): s
 }
 
 /**
- * Null when the offer holds more than MAX_STREAMED_BYTES (it is staged in OPFS instead). Otherwise one file
- * sent on its own downloads as itself; anything else (several files, a folder) as one ZIP, named
- * after the folder when one was sent whole, else after the day (`today`, local time).
+ * One file sent on its own downloads as itself; anything else (several files, a folder) as one ZIP, named
+ * after the folder when one was sent whole, else after the day (`today`, local time). Any size: Firefox saved
+ * a 5 GiB ZIP this way with flat memory (docs/measurements.md).
  */
 export function streamedDownload(
 	files: readonly FileMeta[],
 	folders: readonly string[],
 	today: Date,
-): StreamedDownload | null {
-	if (files.reduce((sum, file) => sum + file.size, 0) > MAX_STREAMED_BYTES) return null;
+): StreamedDownload {
 	const [only] = files;
 	if (files.length === 1 && only.path === undefined && folders.length === 0) {
 		return {

@@ -25,13 +25,12 @@ export type Intent = 'receive' | 'send';
 const REFRESH_MS = 200;
 
 /**
- * Where an offer goes in a browser without save pickers: one streamed download up to MAX_STREAMED_BYTES,
- * else OPFS; null if neither.
+ * Where an offer goes in a browser without save pickers: one download the service worker streams, else (no
+ * worker controls the page yet, or it does not answer) OPFS staging; null if neither.
  */
 async function downloadTarget(id: string, offer: Offer): Promise<SaveTarget | null> {
 	const streamed = streamedDownload(offer.files, offer.folders, new Date());
-	if (streamed && (await startStreamedDownload(streamed.target.stream, streamed.file)))
-		return streamed.target;
+	if (await startStreamedDownload(streamed.target.stream, streamed.file)) return streamed.target;
 	return hasOpfsWritable() ? opfsDownloadTarget(id) : null;
 }
 
