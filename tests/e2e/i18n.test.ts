@@ -7,6 +7,7 @@ import { startServer, type RunningServer } from '../harness/server';
 import { connected, launchPeer, openApp, readQr, waitForStatus, type Peer } from '../harness/browser';
 import { makeDir, makeFile } from '../harness/files';
 import { seriousA11yViolations } from '../harness/pwa-helpers';
+import { LOCALE_PENDING } from '../../src/lib/ui/locale';
 
 let server: RunningServer;
 let dir: string;
@@ -143,7 +144,7 @@ describe('languages', () => {
 				if (getComputedStyle(app).visibility === 'visible' && lead.textContent === ${JSON.stringify(englishLead)})
 					window.__englishPainted = true;
 			}
-			if (document.documentElement.lang !== 'en' && !document.documentElement.hasAttribute('data-locale-pending')) return;
+			if (document.documentElement.lang !== 'en' && !document.documentElement.hasAttribute('${LOCALE_PENDING}')) return;
 			if (window.__frames < 300) requestAnimationFrame(look);
 		};
 		requestAnimationFrame(look);
