@@ -67,6 +67,8 @@ export interface MemoryTargetOptions {
 	keepBytes?: boolean;
 	/** Every write waits for this first: a slow or stalled disk (for the file `meta` announced). */
 	beforeWrite?: (meta: FileMeta) => Promise<void>;
+	/** Opening a file waits for this first: a disk slow to create it (for the file `meta` announced). */
+	beforeOpen?: (meta: FileMeta) => Promise<void>;
 	/** Writes fail with QuotaExceededError once this many bytes of one file are written. */
 	diskBytes?: number;
 	/** The size close reads back from the disk, given the bytes written (default: those bytes). */
@@ -131,6 +133,7 @@ export class MemoryTarget implements SaveTarget {
 	constructor(private readonly options: MemoryTargetOptions = {}) {}
 
 	async open(index: number, meta: FileMeta): Promise<FileSink> {
+		await this.options.beforeOpen?.(meta);
 		const sink = new MemorySink(meta, this.options);
 		this.sinks[index] = sink;
 		return sink;

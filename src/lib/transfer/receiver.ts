@@ -56,6 +56,11 @@ export class IncomingTransfer extends Transfer {
 	private granted = 0;
 	/** A damaged block was reported; everything until the sender's `rewound` marker is stale. */
 	private awaitingRewind = false;
+	/**
+	 * The link dropped and the queue still holds what arrived on it: those blocks are checked and kept, so the
+	 * resume asks only for what never arrived (a loaded machine's queue lagged 2 MiB behind, all re-sent).
+	 */
+	private draining = false;
 	/** This transfer ended and has said so again on a new channel (see reconfirm). */
 	private reconfirmed = false;
 	/** Why this transfer failed, as the sender is told it (again, on a new channel); set with `error`. */
@@ -140,10 +145,12 @@ export class IncomingTransfer extends Transfer {
 	pause(): void {
 		if (this.status !== 'active') return;
 		this.status = 'paused';
+		this.draining = true;
 		this.arrived = 0;
 		this.granted = 0;
 		this.changed();
 		this.enqueue(async () => {
+			this.draining = false;
 			const file = this.current;
 			if (file) {
 				this.progressed(file.index, -file.pendingBytes);
@@ -277,12 +284,14 @@ export class IncomingTransfer extends Transfer {
 		return this.current?.index ?? this.files.findIndex((_, index) => this.isOpen(index));
 	}
 
-	private accepting(index: number): boolean {
-		return this.status === 'active' && !this.awaitingRewind && !!this.files[index] && this.isOpen(index);
+	/** Data and block digests are taken on a live link and from what arrived before it dropped. */
+	private takingData(index: number): boolean {
+		const live = this.status === 'active' || (this.status === 'paused' && this.draining);
+		return live && !this.awaitingRewind && !!this.files[index] && this.isOpen(index);
 	}
 
 	private async handleData(fileIndex: number, offset: number, payload: Uint8Array): Promise<void> {
-		if (!this.accepting(fileIndex)) return this.consume(payload.byteLength);
+		if (!this.takingData(fileIndex)) return this.consume(payload.byteLength);
 		const file = await this.fileFor(fileIndex);
 		const expected = file.verified + file.pendingBytes;
 		if (offset !== expected) throw new ProtocolViolation(`data at ${offset}, expected ${expected}`);
@@ -298,7 +307,7 @@ export class IncomingTransfer extends Transfer {
 
 	private async checkBlock(index: number, block: number, digest: string): Promise<void> {
 		const file = this.current;
-		if (!this.accepting(index) || file?.index !== index) return;
+		if (!this.takingData(index) || file?.index !== index) return;
 		const length = blockLength(this.metas[index].size, block);
 		if (block * BLOCK_BYTES !== file.verified || file.pendingBytes !== length) {
 			throw new ProtocolViolation(`block ${block} does not match the data received`);
@@ -374,7 +383,8 @@ export class IncomingTransfer extends Transfer {
 	}
 
 	private async finishFile(index: number, digest: string): Promise<void> {
-		if (!this.accepting(index)) return;
+		// A file ends only on a live link, so its file-done can reach the sender; the resume says where it stands.
+		if (this.status !== 'active' || !this.takingData(index)) return;
 		const file = await this.fileFor(index);
 		const size = this.metas[index].size;
 		if (file.pendingBytes !== 0 || file.verified !== size) {

@@ -99,6 +99,64 @@ describe('the link drops and comes back', () => {
 		},
 	);
 
+	it('keeps every block that arrived before the link dropped, even those still waiting to be checked', async () => {
+		// The disk is slow to create the file, so the whole first 2 MiB wait in the receiver's queue when the
+		// link drops right after block 1's digest arrives (CI's loaded machine lagged like this on its own).
+		let release!: () => void;
+		const opened = new Promise<void>((resolve) => (release = resolve));
+		const target = new MemoryTarget({ beforeOpen: () => opened });
+		const peers = new Pairing();
+		peers.pair.tap = (frame, from) => {
+			const message = control(frame);
+			if (from === 'a' && message?.t === 'block' && message.block === 1)
+				queueMicrotask(() => peers.pair.close());
+			return [frame];
+		};
+		const size = 2 * MiB + 1000;
+		const incoming = await peers.offer([patternSource('slow-open', size, 3)]);
+		await incoming.accept(target);
+		await until(() => peers.outgoing.status === 'paused' && incoming.status === 'paused', 'both to pause');
+		release();
+		const second = peers.connect();
+		await peers.finished();
+		expect([peers.outgoing.status, incoming.status]).toEqual(['done', 'done']);
+		expect(target.sinks[0].sha256()).toBe(patternSha256(size, 3));
+		expect(second.controls('b').find((m) => m.t === 'resume')).toMatchObject({ offset: 2 * MiB });
+		const resent = second.crossed.flatMap((c) => (c.kind === 'data' ? [c.length] : []));
+		expect(resent).toEqual([1000]);
+	});
+
+	it('asks again, on the new link, for a damaged block that was checked after the link dropped', async () => {
+		let release!: () => void;
+		const opened = new Promise<void>((resolve) => (release = resolve));
+		const target = new MemoryTarget({ beforeOpen: () => opened });
+		const peers = new Pairing();
+		let damaged = false;
+		peers.pair.tap = (frame, from) => {
+			const decoded = decodeFrame(frame);
+			if (decoded.ok && decoded.value.kind === 'data' && decoded.value.offset >= MiB && !damaged) {
+				damaged = true;
+				const copy = frame.slice();
+				copy[copy.length - 1] ^= 0xff;
+				return [copy];
+			}
+			const message = control(frame);
+			if (from === 'a' && message?.t === 'block' && message.block === 1)
+				queueMicrotask(() => peers.pair.close());
+			return [frame];
+		};
+		const size = 2 * MiB + 1000;
+		const incoming = await peers.offer([patternSource('damaged', size, 4)]);
+		await incoming.accept(target);
+		await until(() => peers.outgoing.status === 'paused' && incoming.status === 'paused', 'both to pause');
+		release();
+		const second = peers.connect();
+		await peers.finished();
+		expect([peers.outgoing.status, incoming.status]).toEqual(['done', 'done']);
+		expect(target.sinks[0].sha256()).toBe(patternSha256(size, 4));
+		expect(second.controls('b').find((m) => m.t === 'resume')).toMatchObject({ offset: MiB });
+	});
+
 	it('says again that a file is done when its file-done was lost and the last file ended the transfer meanwhile', async () => {
 		const peers = new Pairing();
 		// File 1 is written only once the link is back; file 0's file-done is lost with the old link.
