@@ -284,7 +284,7 @@ export class IncomingTransfer extends Transfer {
 		return this.current?.index ?? this.files.findIndex((_, index) => this.isOpen(index));
 	}
 
-	/** Data and block digests are taken on a live link and from what arrived before it dropped. */
+	/** Data, block digests and file ends are taken on a live link and from what arrived before it dropped. */
 	private takingData(index: number): boolean {
 		const live = this.status === 'active' || (this.status === 'paused' && this.draining);
 		return live && !this.awaitingRewind && !!this.files[index] && this.isOpen(index);
@@ -331,6 +331,8 @@ export class IncomingTransfer extends Transfer {
 		}
 		this.progressed(index, -length);
 		this.files[index].notice = { resentBlock: block + 1 };
+		// Checked after the link dropped: the resume asks for it again, from the last verified block.
+		if (this.status !== 'active') return;
 		this.awaitingRewind = true;
 		await this.consume(length);
 		await this.send({ t: 'rewind', transfer: this.id, index, offset: file.verified });
@@ -383,8 +385,8 @@ export class IncomingTransfer extends Transfer {
 	}
 
 	private async finishFile(index: number, digest: string): Promise<void> {
-		// A file ends only on a live link, so its file-done can reach the sender; the resume says where it stands.
-		if (this.status !== 'active' || !this.takingData(index)) return;
+		// Also after the link dropped: a file-done lost with it is said again on the next link (confirmDone).
+		if (!this.takingData(index)) return;
 		const file = await this.fileFor(index);
 		const size = this.metas[index].size;
 		if (file.pendingBytes !== 0 || file.verified !== size) {
