@@ -4,7 +4,7 @@
 import { english, speakWith, type Messages } from '../errors';
 import { baseLocale, overwriteGetLocale, setLocale } from '../paraglide/runtime.js';
 import { formatBytes, formatDuration, formatPercent, formatSpeed } from './format';
-import { chooseLocale, storedLocale, textDirection, type Locale } from './locale';
+import { deviceLocale, textDirection, type Locale } from './locale';
 
 const modules = import.meta.glob<Messages>(['../paraglide/messages/*.js', '!**/_index.js', '!**/en.js']);
 
@@ -22,7 +22,7 @@ class Language {
 
 	/** The remembered choice, else the browser's languages; run once the page has hydrated (in English). */
 	start(): Promise<void> {
-		return this.show(chooseLocale(storedLocale(), navigator.languages));
+		return this.show(deviceLocale());
 	}
 
 	/** The user picked `locale` from the menu: remembered on this device, shown without a reload. */

@@ -48,12 +48,17 @@ export function chooseLocale(stored: string | null, preferred: readonly string[]
 export const LOCALE_PENDING = 'data-locale-pending';
 
 /** The choice the language menu remembered on this device (null where storage is refused: a private window). */
-export function storedLocale(): string | null {
+function storedLocale(): string | null {
 	try {
 		return localStorage.getItem(localStorageKey);
 	} catch {
 		return null;
 	}
+}
+
+/** This device's language: the one remembered here, else the browser's. The boot script and the app both ask this. */
+export function deviceLocale(): Locale {
+	return chooseLocale(storedLocale(), navigator.languages);
 }
 
 /** The language's name in itself ("Deutsch", "日本語"), as the language menu lists it. */
