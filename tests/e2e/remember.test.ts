@@ -70,8 +70,11 @@ async function nameDevice(peer: Peer, name: string): Promise<void> {
 	await peer.page.getByLabel('This device’s name').press('Tab');
 }
 
-const phase = (peer: Peer, value: string) =>
-	peer.page.locator(`[data-testid="remember"][data-phase="${value}"]`).waitFor();
+/** The remember section while its handshake is at `value`. */
+const inPhase = (peer: Peer, value: string) =>
+	peer.page.locator(`[data-testid="remember"][data-phase="${value}"]`);
+
+const phase = (peer: Peer, value: string) => inPhase(peer, value).waitFor();
 
 /** The button that confirms the other device by its code and remembers it (or allows its request). */
 async function rememberByCode(peer: Peer): Promise<void> {
@@ -95,13 +98,15 @@ async function shown(peers: Record<string, Peer>): Promise<string> {
 /** From now on, records every state the page's connection status shows (read back by `linkStates`). */
 const watchLink = (peer: Peer) =>
 	peer.page.evaluate(() => {
-		const w = window as unknown as { __linkStates: string[] };
+		const w = window as unknown as { __linkStates: string[]; __linkWatch?: MutationObserver };
 		w.__linkStates = [];
-		const record = () => {
+		// One watcher per page: a second attempt starts the record again instead of adding another.
+		w.__linkWatch?.disconnect();
+		w.__linkWatch = new MutationObserver(() => {
 			const state = document.querySelector('[data-testid="connection"]')?.getAttribute('data-state');
 			if (state) w.__linkStates.push(state);
-		};
-		new MutationObserver(record).observe(document.body, {
+		});
+		w.__linkWatch.observe(document.body, {
 			subtree: true,
 			childList: true,
 			attributes: true,
@@ -118,7 +123,7 @@ const linkStates = (peer: Peer) =>
  * asks again once the link is back, as a user would.
  */
 async function askToRemember(asker: Peer, asked: Peer): Promise<void> {
-	const question = asked.page.locator('[data-testid="remember"][data-phase="asked"]');
+	const question = inPhase(asked, 'asked');
 	const notice = asker.page.getByTestId('remember').getByRole('status');
 	for (let attempt = 1; attempt <= 2; attempt++) {
 		await watchLink(asker);
@@ -290,7 +295,7 @@ describe('remembering a device', () => {
 		await pairPeers(receiver, sender, server.url);
 		await askToRemember(sender, receiver);
 		await receiver.page.getByRole('button', { name: 'Not now' }).click();
-		await receiver.page.locator('[data-testid="remember"][data-phase="idle"]').waitFor();
+		await phase(receiver, 'idle');
 		await sender.page
 			.getByTestId('remember')
 			.getByText('The other device did not agree to remember this one. Nothing was stored.')
